@@ -1,0 +1,91 @@
+# riskkit: two commands do everything on a fresh clone.
+#   make book   set up (.venv, pinned deps, npm assets, data), execute every chapter, build _build/html
+#   make test   the same set-up, then lint, unit tests + doctests, strict nbval over every chapter,
+#               a clean-cache book build with warnings as errors, and a headless-browser check
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+
+# Data: the registry is fetched by sha256 into the cache ($RISKKIT_DATA_DIR, default ~/.cache/riskkit).
+# When ../shared/data exists (the offline mirror) it seeds the cache, so no network is needed.
+SHARED_MIRROR := $(abspath ../shared/data)
+ifeq ($(origin RISKKIT_DATA_MIRROR),undefined)
+  ifneq ($(wildcard $(SHARED_MIRROR)/SOURCES.md),)
+    export RISKKIT_DATA_MIRROR := $(SHARED_MIRROR)
+  endif
+endif
+
+CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+TEST_BOOK := _build/test-book
+
+.PHONY: help setup venv assets data book execute lint unit nbval book-check browser-check test clean lock
+
+help:
+	@echo "make book   build the HTML book into _build/html (sets everything up first)"
+	@echo "make test   run the whole test suite (unit, doctests, nbval, book build, browser check)"
+	@echo "make execute  re-execute every chapter in place (after changing riskkit/ or data/)"
+
+# ---- set-up ---------------------------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+_assets/vendor/.installed: package.json package-lock.json tools/copy_assets.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) tools/copy_assets.py
+	touch $@
+
+assets: _assets/vendor/.installed
+
+data: venv
+	$(BIN)/python -m riskkit.data fetch --all
+
+setup: venv assets data
+
+# ---- the book -------------------------------------------------------------------------------
+book: setup
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Book built: open $(abspath _build/html/index.html)"
+
+execute: setup
+	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+
+# ---- tests ----------------------------------------------------------------------------------
+lint: venv
+	$(BIN)/ruff check riskkit tests benchmarks tools
+	$(BIN)/ruff format --check riskkit tests benchmarks tools
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/python -m pytest -q
+
+nbval: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	  --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS)
+
+book-check: setup
+	rm -rf $(TEST_BOOK)
+	$(BIN)/jupyter-book build . --path-output $(TEST_BOOK) -W -n --keep-going
+
+browser-check: book-check
+	$(BIN)/python tools/browser_check.py $(TEST_BOOK)/_build/html
+
+test: lint unit nbval browser-check
+	@echo "All checks passed."
+
+lock:
+	rm -rf _build/lockvenv && $(PYTHON) -m venv _build/lockvenv
+	_build/lockvenv/bin/pip install --quiet -e '.[test]'
+	_build/lockvenv/bin/pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf _build

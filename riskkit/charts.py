@@ -1,0 +1,338 @@
+"""Altair chart builders and an offline, deterministic renderer for the book.
+
+Every builder takes a Series, a frame or a result object and returns an :class:`altair.Chart`
+(or a layered/concatenated chart); nothing here displays or saves anything.
+
+:func:`enable` switches on the ``"riskkit"`` renderer and theme. The renderer writes each chart
+as a ``<div>`` whose id is a hash of the chart's spec, followed by a script that calls the
+page-global ``vegaEmbed``. The book serves vega, vega-lite and vega-embed from its own static files
+(installed from npm at build time), so charts render with no network, and re-executing a notebook
+gives byte-identical output, which is what strict ``nbval`` compares. In a live Jupyter session,
+where ``vegaEmbed`` is not a page global, the script loads the same pinned versions once from the
+jsDelivr CDN; if that fails the cell shows a visible "chart unavailable" note.
+
+altair is imported only inside these functions, so ``import riskkit`` stays light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
+
+__all__ = [
+    "CHART_WIDTH",
+    "VEGA_VERSIONS",
+    "enable",
+    "event_rules",
+    "line_chart",
+    "render_spec",
+    "stacked_bars",
+]
+
+#: Width in px that fits the book's content column (sphinx-book-theme) with a legend.
+CHART_WIDTH = 520
+
+#: Library versions the renderer asks for; they match ``package.json`` and altair 6.
+VEGA_VERSIONS = {"vega": "6.4.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0"}
+
+_SCRIPT = """(function () {
+  var el = document.currentScript.previousElementSibling;
+  var spec = %(spec)s;
+  var libs = %(libs)s;
+  function fail(err) {
+    el.innerHTML = '<p class="riskkit-vega-error">Chart unavailable: ' + String(err) + '</p>';
+    if (window.console) { console.error('riskkit chart ' + el.id + ': ' + err); }
+  }
+  function draw() {
+    window.vegaEmbed(el, spec, {mode: 'vega-lite', actions: false, renderer: 'svg'}).catch(fail);
+  }
+  function start() {
+    if (typeof window.vegaEmbed === 'function') { draw(); return; }
+    /* live Jupyter only: the book serves vegaEmbed from its own static files */
+    if (!window.__riskkitVega) {
+      window.__riskkitVega = new Promise(function (resolve, reject) {
+        (function next(i) {
+          if (i === libs.length) { resolve(); return; }
+          var s = document.createElement('script');
+          s.src = libs[i];
+          s.onload = function () { next(i + 1); };
+          s.onerror = function () { reject('could not load ' + libs[i]); };
+          document.head.appendChild(s);
+        })(0);
+      });
+    }
+    window.__riskkitVega.then(draw, fail);
+  }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); }
+  else { start(); }
+})();"""
+
+
+def render_spec(spec: dict[str, Any]) -> dict[str, str]:
+    """Render a Vega-Lite spec as a deterministic HTML mimebundle.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite specification (what ``chart.to_dict()`` returns).
+
+    Returns
+    -------
+    dict
+        ``{"text/html": ..., "text/plain": ...}``. The element id is the first 12 hex digits of
+        the sha256 of the canonical JSON of ``spec``, so the same chart always renders to the same
+        bytes.
+
+    Examples
+    --------
+    >>> spec = {"mark": "point", "data": {"values": [{"x": 1}]}}
+    >>> bundle = render_spec(spec)
+    >>> bundle["text/html"].startswith('<div class="riskkit-vega" id="riskkit-vega-')
+    True
+    >>> render_spec(dict(reversed(spec.items()))) == bundle  # key order does not matter
+    True
+    """
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+    cdn = [
+        f"https://cdn.jsdelivr.net/npm/{name}@{version}" for name, version in VEGA_VERSIONS.items()
+    ]
+    safe = payload.replace("</", "<\\/")
+    script = _SCRIPT % {"spec": safe, "libs": json.dumps(cdn)}
+    html = (
+        f'<div class="riskkit-vega" id="riskkit-vega-{digest}"></div>\n'
+        f"<script>\n{script}\n</script>"
+    )
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    label = f"<riskkit chart {digest}: {title}>" if title else f"<riskkit chart {digest}>"
+    return {"text/html": html, "text/plain": label}
+
+
+def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
+    return render_spec(spec)
+
+
+def _theme() -> dict[str, Any]:
+    font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+    return {
+        "config": {
+            "view": {"continuousWidth": CHART_WIDTH, "continuousHeight": 260, "stroke": None},
+            "font": font,
+            "title": {"fontSize": 14, "anchor": "start", "subtitleColor": "#555"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "range": {
+                "category": [
+                    "#1f77b4",
+                    "#d62728",
+                    "#2ca02c",
+                    "#ff7f0e",
+                    "#9467bd",
+                    "#8c564b",
+                    "#e377c2",
+                    "#7f7f7f",
+                    "#bcbd22",
+                    "#17becf",
+                ]
+            },
+        }
+    }
+
+
+def enable() -> None:
+    """Use the riskkit renderer and theme for every chart displayed afterwards.
+
+    Call once at the top of a notebook. Registers both under the name ``"riskkit"``.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> enable()
+    >>> alt.renderers.active
+    'riskkit'
+    """
+    import altair as alt
+
+    alt.renderers.register("riskkit", _renderer)
+    alt.renderers.enable("riskkit")
+    if "riskkit" not in alt.theme.names():
+        alt.theme.register("riskkit", enable=False)(_theme)  # type: ignore[arg-type]
+    alt.theme.enable("riskkit")
+
+
+def _frame(series: pd.Series | pd.DataFrame, value_name: str) -> pd.DataFrame:
+    """Long-format frame with columns ``time``, ``series`` and ``value_name``."""
+    if isinstance(series, pd.Series):
+        series = series.to_frame(series.name or value_name)
+    if not isinstance(series.index, pd.DatetimeIndex):
+        raise TypeError(f"data must have a DatetimeIndex; got {type(series.index).__name__}")
+    df = series.copy()
+    idx = pd.DatetimeIndex(df.index)
+    df.index = idx.tz_convert("UTC").tz_localize(None) if idx.tz is not None else idx
+    df.index.name = "time"
+    return df.reset_index().melt("time", var_name="series", value_name=value_name).dropna()
+
+
+def line_chart(
+    data: pd.Series | pd.DataFrame,
+    *,
+    title: str,
+    y_title: str,
+    log: bool = False,
+    value_format: str = ",.0f",
+    width: int = CHART_WIDTH,
+    height: int = 260,
+) -> alt.Chart:
+    """Line chart of one or more time series sharing a y axis.
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        Values on a DatetimeIndex; one line per column (the column name is the legend label).
+    title, y_title : str
+        Chart title and y-axis title (put the units in ``y_title``).
+    log : bool
+        Logarithmic y axis.
+    value_format : str
+        d3 format of the y values in the tooltip.
+    width, height : int
+        Size in px.
+
+    Returns
+    -------
+    altair.Chart
+
+    Examples
+    --------
+    >>> s = pd.Series([1.0, 2.0], index=pd.to_datetime(["2020-01-01", "2020-01-02"]), name="x")
+    >>> line_chart(s, title="t", y_title="USD").to_dict()["mark"]["type"]
+    'line'
+    """
+    import altair as alt
+
+    df = _frame(data, "value")
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    multi = df["series"].nunique() > 1
+    enc: dict[str, Any] = {
+        "x": alt.X("time:T", title=None),
+        "y": alt.Y("value:Q", title=y_title, scale=scale),
+        "tooltip": [
+            alt.Tooltip("time:T", title="time (UTC)"),
+            alt.Tooltip("series:N"),
+            alt.Tooltip("value:Q", format=value_format),
+        ],
+    }
+    if multi:
+        enc["color"] = alt.Color("series:N", title=None)
+    return (
+        alt.Chart(df, title=title, width=width, height=height)
+        .mark_line(strokeWidth=1.2)
+        .encode(**enc)
+    )
+
+
+def stacked_bars(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    y_title: str,
+    colors: Iterable[str] | None = None,
+    width: int = CHART_WIDTH,
+    height: int = 180,
+) -> alt.Chart:
+    """Stacked bars of the columns of ``data`` over time (e.g. long and short liquidations).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"long": [1.0], "short": [2.0]},
+    ...                   index=pd.to_datetime(["2020-01-01"]))
+    >>> stacked_bars(df, title="t", y_title="USD").to_dict()["mark"]["type"]
+    'bar'
+    """
+    import altair as alt
+
+    df = _frame(data, "value")
+    color = alt.Color("series:N", title=None)
+    if colors is not None:
+        color = alt.Color(
+            "series:N", title=None, scale=alt.Scale(domain=list(data.columns), range=list(colors))
+        )
+    return (
+        alt.Chart(df, title=title, width=width, height=height)
+        .mark_bar()
+        .encode(
+            x=alt.X("time:T", title=None),
+            y=alt.Y("sum(value):Q", title=y_title, stack=True),
+            color=color,
+            tooltip=[
+                alt.Tooltip("time:T", title="time (UTC)"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("value:Q", format=",.0f"),
+            ],
+        )
+    )
+
+
+def event_rules(
+    events: pd.DataFrame,
+    *,
+    start: pd.Timestamp | str | None = None,
+    end: pd.Timestamp | str | None = None,
+    label: bool = True,
+) -> alt.LayerChart | alt.Chart:
+    """Vertical rules (and labels) marking crash events, to layer on a time-series chart.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``riskkit.data.events_frame()``: columns ``start`` and ``name`` at least.
+    start, end : timestamp, optional
+        Keep only events inside this window (the chart's x range).
+    label : bool
+        Write the event name at the top of each rule.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"start": pd.to_datetime(["2020-03-12"]), "name": ["Black Thursday"]})
+    >>> event_rules(ev).to_dict()["layer"][0]["mark"]["type"]
+    'rule'
+    """
+    import altair as alt
+
+    df = events.copy()
+    ts = pd.to_datetime(df["start"])
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    df["start"] = ts
+    if start is not None:
+        df = df[df["start"] >= pd.Timestamp(start).tz_localize(None)]
+    if end is not None:
+        df = df[df["start"] <= pd.Timestamp(end).tz_localize(None)]
+    cols = [c for c in ("start", "name", "description") if c in df.columns]
+    df = df[cols]
+    tooltip = [alt.Tooltip("name:N", title="event"), alt.Tooltip("start:T", title="date")]
+    if "description" in df.columns:
+        tooltip.append(alt.Tooltip("description:N"))
+    rules = (
+        alt.Chart(df)
+        .mark_rule(color="#888", strokeDash=[4, 3])
+        .encode(x="start:T", tooltip=tooltip)
+    )
+    if not label:
+        return rules
+    text = (
+        alt.Chart(df)
+        .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color="#555", angle=0)
+        .encode(x="start:T", y=alt.value(2), text="name:N")
+    )
+    layered: alt.LayerChart = alt.layer(rules, text)  # type: ignore[assignment]
+    return layered

@@ -1,0 +1,163 @@
+"""Open every built chapter page in headless Chromium, offline, and check that it really renders.
+
+Usage: ``python tools/browser_check.py _build/html [--screenshots DIR]``
+
+For each page under ``chapters/`` (and the intro page) it asserts that
+
+* every chart the page carries (``div.riskkit-vega``) was drawn by vega-embed (holds an SVG),
+  and no chart shows the "chart unavailable" note;
+* on pages with math, MathJax typeset it (``mjx-container`` present, no ``mjx-merror``);
+* the JavaScript console is clean (any message counts, apart from a known benign one of the
+  theme), which also catches any attempt to reach the network.
+
+Chromium runs with background networking off and a throw-away profile. Where Chromium is not
+installed the check fails in CI (``CI`` set) and is skipped with a visible reason elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+# Informational messages the theme logs on every page. Anything else in the console fails the
+# check: uncaught errors, failed loads (any attempt to reach the network), chart errors.
+BENIGN_CONSOLE = (
+    re.compile(r'"Got invalid theme mode: \. Resetting to auto\."'),
+    re.compile(r'"\[PST\]: Changed to auto mode using the (light|dark) theme\."'),
+    re.compile(r'"\[togglebutton\]: Adding toggle buttons to \d+ items"'),
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+
+
+@dataclass
+class PageReport:
+    page: str
+    charts_expected: int = 0
+    charts_rendered: int = 0
+    math_expected: bool = False
+    math_typeset: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
+    report = PageReport(page=str(html))
+    static = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    report.charts_expected = len(static.select("div.riskkit-vega"))
+    report.math_expected = bool(static.select(".math, span.math, div.math"))
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [
+            chromium,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=30000",
+            "--window-size=1280,2000",
+            "--dump-dom",
+            html.resolve().as_uri(),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+        if shots is not None:
+            shots.mkdir(parents=True, exist_ok=True)
+            out = shots / (html.stem + ".png")
+            subprocess.run(
+                [
+                    chromium,
+                    *FLAGS,
+                    f"--user-data-dir={profile}",
+                    "--virtual-time-budget=30000",
+                    "--window-size=1280,2400",
+                    f"--screenshot={out}",
+                    html.resolve().as_uri(),
+                ],
+                capture_output=True,
+                timeout=180,
+                check=False,
+            )
+    if proc.returncode != 0 or "<html" not in proc.stdout:
+        report.problems.append(f"chromium failed (exit {proc.returncode}): {proc.stderr[-500:]}")
+        return report
+    dom = BeautifulSoup(proc.stdout, "html.parser")
+    for chart in dom.select("div.riskkit-vega"):
+        if chart.select_one("svg.marks") is not None:
+            report.charts_rendered += 1
+        else:
+            note = chart.get_text(" ", strip=True)[:200]
+            report.problems.append(f"chart {chart.get('id')} did not render {note!r}")
+    if report.charts_rendered != report.charts_expected:
+        report.problems.append(
+            f"{report.charts_rendered} of {report.charts_expected} charts rendered"
+        )
+    report.math_typeset = len(dom.select("mjx-container"))
+    if report.math_expected and report.math_typeset == 0:
+        report.problems.append("page has math but MathJax typeset none of it")
+    if dom.select("mjx-merror"):
+        report.problems.append(f"{len(dom.select('mjx-merror'))} MathJax errors")
+    for line in proc.stderr.splitlines():
+        if "CONSOLE" in line and not any(p.search(line) for p in BENIGN_CONSOLE):
+            report.problems.append(f"console: {line.strip()[:300]}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("html_root", type=Path)
+    parser.add_argument("--screenshots", type=Path, default=None)
+    args = parser.parse_args(argv)
+    chromium = find_chromium()
+    if chromium is None:
+        msg = "browser check: chromium is not installed (Debian: apt-get install chromium)"
+        if os.environ.get("CI"):
+            sys.stderr.write(f"FAILED {msg}\n")
+            return 1
+        sys.stderr.write(f"SKIPPED {msg}\n")
+        return 0
+    pages = sorted((args.html_root / "chapters").glob("*.html"))
+    pages.insert(0, args.html_root / "intro.html")
+    if len(pages) < 2:
+        sys.stderr.write(f"FAILED browser check: no chapter pages under {args.html_root}\n")
+        return 1
+    failed = 0
+    for page in pages:
+        rep = check_page(chromium, page, args.screenshots)
+        status = "ok" if not rep.problems else "FAIL"
+        sys.stdout.write(
+            f"{status:4} {page.relative_to(args.html_root)}: charts {rep.charts_rendered}/"
+            f"{rep.charts_expected}, math elements {rep.math_typeset}\n"
+        )
+        for problem in rep.problems:
+            sys.stdout.write(f"     - {problem}\n")
+        failed += bool(rep.problems)
+    sys.stdout.write(f"browser: {len(pages) - failed} passed, {failed} failed\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
