@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "CHART_WIDTH",
     "VEGA_VERSIONS",
+    "crash_panel",
     "enable",
     "event_rules",
     "line_chart",
@@ -318,7 +319,10 @@ def event_rules(
     if end is not None:
         df = df[df["start"] <= pd.Timestamp(end).tz_localize(None)]
     cols = [c for c in ("start", "name", "description") if c in df.columns]
-    df = df[cols]
+    df = df[cols].sort_values("start").reset_index(drop=True)
+    # stagger the labels over three rows so that neighbouring events do not overprint
+    df["label_y"] = 2 + 13 * (df.index % 3)
+    df["label"] = df["name"].str.replace(r"\s*\(.*\)", "", regex=True).str.slice(0, 22)
     tooltip = [alt.Tooltip("name:N", title="event"), alt.Tooltip("start:T", title="date")]
     if "description" in df.columns:
         tooltip.append(alt.Tooltip("description:N"))
@@ -332,7 +336,84 @@ def event_rules(
     text = (
         alt.Chart(df)
         .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color="#555", angle=0)
-        .encode(x="start:T", y=alt.value(2), text="name:N")
+        .encode(x="start:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
     )
     layered: alt.LayerChart = alt.layer(rules, text)  # type: ignore[assignment]
     return layered
+
+
+def _window(data: pd.Series | pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Any:
+    return data.loc[(data.index >= start) & (data.index <= end)]
+
+
+def crash_panel(
+    price: pd.Series | pd.DataFrame,
+    liquidations: pd.DataFrame,
+    open_interest: pd.Series,
+    *,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+    title: str,
+    width: int = CHART_WIDTH,
+) -> alt.VConcatChart:
+    """Three aligned panels of a crash: price, liquidations by side, and open interest.
+
+    Parameters
+    ----------
+    price : Series or DataFrame
+        Price(s) in USD on a UTC DatetimeIndex (e.g. hourly close and low).
+    liquidations : DataFrame
+        Columns ``long_liquidations_usd`` and ``short_liquidations_usd`` (USD per bar).
+    open_interest : Series
+        Open interest in USD.
+    start, end : str or Timestamp
+        The window shown (UTC, inclusive); all three panels share this x range.
+    title : str
+        Title of the top panel.
+    width : int
+        Width in px of each panel.
+
+    Returns
+    -------
+    altair.VConcatChart
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2025-10-10", periods=3, freq="4h", tz="UTC")
+    >>> liq = pd.DataFrame({"long_liquidations_usd": [1.0, 5.0, 2.0],
+    ...                     "short_liquidations_usd": [0.5, 1.0, 0.1]}, index=idx)
+    >>> panel = crash_panel(pd.Series([3.0, 2.0, 2.5], index=idx, name="close"), liq,
+    ...                     pd.Series([9e10, 8e10, 7e10], index=idx), start=idx[0], end=idx[-1],
+    ...                     title="t")
+    >>> len(panel.to_dict()["vconcat"])
+    3
+    """
+    import altair as alt
+
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    t0 = t0.tz_localize("UTC") if t0.tz is None else t0
+    t1 = t1.tz_localize("UTC") if t1.tz is None else t1
+    missing = {"long_liquidations_usd", "short_liquidations_usd"} - set(liquidations.columns)
+    if missing:
+        raise ValueError(f"liquidations is missing columns {sorted(missing)}")
+    domain = [t0.tz_localize(None).isoformat(), t1.tz_localize(None).isoformat()]
+    x = alt.X("time:T", title=None, scale=alt.Scale(domain=domain))
+    top = line_chart(
+        _window(price, t0, t1), title=title, y_title="USD per BTC", width=width, height=200
+    ).encode(x=x)
+    liq = _window(liquidations, t0, t1)[["long_liquidations_usd", "short_liquidations_usd"]]
+    liq = liq.rename(columns={"long_liquidations_usd": "longs", "short_liquidations_usd": "shorts"})
+    bars = stacked_bars(
+        liq / 1e6,
+        title="Liquidations per bar",
+        y_title="USD m",
+        colors=["#d62728", "#2ca02c"],
+        width=width,
+        height=140,
+    ).encode(x=x)
+    oi = _window(open_interest, t0, t1).rename("open interest") / 1e9
+    bottom = line_chart(
+        oi, title="Open interest", y_title="USD bn", width=width, height=140, value_format=",.1f"
+    ).encode(x=x)
+    # each panel keeps its own colours and legend (a shared colour scale would drop the price lines)
+    return alt.vconcat(top, bars, bottom, spacing=12).resolve_scale(color="independent")
