@@ -1,0 +1,211 @@
+"""Tests for riskkit.leverage: leveraged paths, drag, Kelly, vol targeting, funding carry."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+
+from riskkit.exceptions import InsufficientDataError
+from riskkit.leverage import (
+    cumulative_funding,
+    empirical_kelly_leverage,
+    funding_carry,
+    funding_carry_table,
+    kelly_leverage,
+    leveraged_equity,
+    leveraged_growth_rate,
+    leveraged_returns,
+    vol_target_leverage,
+    volatility_drag,
+)
+
+returns_lists = st.lists(
+    st.floats(-0.3, 0.3, allow_nan=False, allow_infinity=False), min_size=1, max_size=40
+)
+
+
+# -------------------------------------------------------------------------------------------
+# paths
+# -------------------------------------------------------------------------------------------
+
+
+def test_leveraged_returns_by_hand():
+    # by hand: 3x of +10 % / -10 % = +30 % / -30 %; short flips the sign; funding 1 % per bar
+    # costs a 3x long 3 %
+    np.testing.assert_allclose(leveraged_returns([0.1, -0.1], 3.0), [0.3, -0.3])
+    np.testing.assert_allclose(leveraged_returns([0.1, -0.1], 3.0, side="short"), [-0.3, 0.3])
+    np.testing.assert_allclose(leveraged_returns([0.1], 3.0, funding_rate=0.01), [0.27])
+    # a -50 % bar at 3x wipes the equity: -1 on that bar, 0 afterwards
+    np.testing.assert_allclose(leveraged_returns([0.01, -0.5, 0.2], 3.0), [0.03, -1.0, 0.0])
+
+
+def test_leveraged_returns_shapes_and_index():
+    idx = pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC")
+    r = pd.Series([0.01, -0.02, 0.03], index=idx, name="BTC")
+    out = leveraged_returns(r, 2.0)
+    assert isinstance(out, pd.Series) and out.index.equals(idx) and out.name == "BTC"
+    frame = leveraged_returns(r, [1.0, 5.0])
+    assert list(frame.columns) == [1.0, 5.0] and frame.columns.name == "leverage"
+    np.testing.assert_allclose(frame[5.0].to_numpy(), 5 * r.to_numpy())
+
+
+@settings(max_examples=100, deadline=None)
+@given(returns_lists, st.sampled_from([0.5, 1.0, 2.0, 3.0, 10.0]))
+def test_fixed_size_equity_is_linear_in_price(rs, lev):
+    # no funding: V_t = 1 + L (P_t/P_0 - 1) until the first V <= 0, then 0 (by hand, docstring)
+    r = np.array(rs)
+    price = np.cumprod(1 + r)
+    expected = 1 + lev * (price - 1)
+    dead = np.cumsum(expected <= 0) > 0
+    expected[dead] = 0.0
+    np.testing.assert_allclose(
+        leveraged_equity(r, lev, rebalance=False), expected, rtol=1e-12, atol=1e-12
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(returns_lists, st.sampled_from([1.0, 2.0, 3.0]))
+def test_rebalanced_equity_is_compounded_leveraged_returns(rs, lev):
+    r = np.array(rs)
+    eq = leveraged_equity(r, lev)
+    np.testing.assert_allclose(eq, np.cumprod(np.maximum(1 + lev * r, 0.0)), rtol=1e-12)
+    if lev == 1.0:
+        np.testing.assert_allclose(eq, leveraged_equity(r, 1.0, rebalance=False), rtol=1e-12)
+
+
+def test_fixed_size_funding_is_paid_on_current_notional():
+    # by hand: 2x long, price +10 % then flat; funding 1 % per bar on notional 2 x P_{t-1}/P_0:
+    # bar 1 pays 2 x 0.01 x 1.0 = 0.02, bar 2 pays 2 x 0.01 x 1.1 = 0.022
+    eq = leveraged_equity([0.1, 0.0], 2.0, rebalance=False, funding_rate=0.01)
+    np.testing.assert_allclose(eq, [1.2 - 0.02, 1.2 - 0.042])
+
+
+def test_volatility_drag_matches_discrete_binomial_limit():
+    # E ln(1 + L r) per unit time for r = mu dt +- sigma sqrt(dt) tends to L mu - L^2 sigma^2/2
+    mu, sigma, dt = 0.3, 0.8, 1e-7
+    for lev in (1.0, 3.0, 10.0):
+        up = math.log1p(lev * (mu * dt + sigma * math.sqrt(dt)))
+        dn = math.log1p(lev * (mu * dt - sigma * math.sqrt(dt)))
+        g = 0.5 * (up + dn) / dt
+        assert g == pytest.approx(leveraged_growth_rate(mu, sigma, lev), rel=1e-3, abs=1e-3)
+        assert lev * mu - g == pytest.approx(volatility_drag(sigma, lev), rel=1e-3)
+
+
+def test_kelly_is_the_growth_maximiser_and_half_kelly_keeps_75_percent():
+    mu, sigma, f = 0.6, 0.75, 0.1
+    best = optimize.minimize_scalar(
+        lambda L: -leveraged_growth_rate(mu, sigma, L, funding_rate=f),
+        bounds=(0.01, 10),
+        method="bounded",
+        options={"xatol": 1e-10},
+    ).x
+    assert kelly_leverage(mu, sigma, funding_rate=f) == pytest.approx(best, rel=1e-6)
+    g_full = leveraged_growth_rate(mu, sigma, kelly_leverage(mu, sigma, funding_rate=f),
+                                   funding_rate=f)  # fmt: skip
+    g_half = leveraged_growth_rate(
+        mu, sigma, kelly_leverage(mu, sigma, funding_rate=f, fraction=0.5), funding_rate=f
+    )
+    # by hand: g(cL*) = c (1 - c/2) (mu - f)^2 / sigma^2, so half Kelly keeps 0.75
+    assert g_half / g_full == pytest.approx(0.75, rel=1e-12)
+    # growth turns negative beyond twice Kelly
+    assert leveraged_growth_rate(mu, sigma, 2.01 * best, funding_rate=f) < 0
+
+
+def test_empirical_kelly_by_hand_and_brute_force():
+    # by hand: +-10 % with p = 0.6 -> Kelly fraction 2p - 1 = 0.2 of equity per 10 % move -> 2x
+    assert empirical_kelly_leverage([0.1] * 6 + [-0.1] * 4) == pytest.approx(2.0, abs=1e-9)
+    assert empirical_kelly_leverage([0.1] * 6 + [-0.1] * 4, fraction=0.5) == pytest.approx(1.0)
+    rng = np.random.default_rng(0)
+    r = 0.001 + 0.02 * rng.standard_t(4, 2000) / math.sqrt(2)
+    lev = empirical_kelly_leverage(r)
+    grid = np.linspace(lev - 0.5, lev + 0.5, 20001)
+    grid = grid[(1 + np.outer(grid, r) > 0).all(axis=1)]
+    growth = np.log1p(np.outer(grid, r)).mean(axis=1)
+    assert lev == pytest.approx(grid[np.argmax(growth)], abs=1e-4)
+    with pytest.raises(ValueError, match="excess returns of both signs"):
+        empirical_kelly_leverage([0.01, 0.02])
+    with pytest.raises(InsufficientDataError, match="needs >= 2 returns; got 1"):
+        empirical_kelly_leverage([0.01])
+
+
+# -------------------------------------------------------------------------------------------
+# vol targeting
+# -------------------------------------------------------------------------------------------
+
+
+def test_vol_target_uses_only_past_returns():
+    rng = np.random.default_rng(1)
+    r = pd.Series(rng.normal(0, 0.03, 50), index=pd.date_range("2024", periods=50, tz="UTC"))
+    lev = vol_target_leverage(r, 0.6, window=10)
+    assert lev.index.equals(r.index)
+    assert lev.iloc[:10].isna().all()
+    # by hand for t = 20: 0.6 / (sd(r[10:20], ddof=1) * sqrt(365))
+    expected = 0.6 / (np.std(r.to_numpy()[10:20], ddof=1) * math.sqrt(365))
+    assert lev.iloc[20] == pytest.approx(expected, rel=1e-12)
+    # no look-ahead: changing bar t does not change the leverage held over bar t
+    r2 = r.copy()
+    r2.iloc[20] = 0.5
+    assert vol_target_leverage(r2, 0.6, window=10).iloc[20] == lev.iloc[20]
+    capped = vol_target_leverage(r, 0.6, window=10, max_leverage=1.0)
+    assert np.nanmax(capped.to_numpy()) <= 1.0
+    with pytest.raises(ValueError, match="window must be >= 2; got 1"):
+        vol_target_leverage(r, 0.6, window=1)
+    with pytest.raises(ValueError, match="target_volatility must be > 0"):
+        vol_target_leverage(r, 0.0)
+
+
+# -------------------------------------------------------------------------------------------
+# funding carry
+# -------------------------------------------------------------------------------------------
+
+
+def test_funding_carry_by_hand():
+    # by hand: the 0.01 % per 8 h baseline (the median Binance BTCUSDT print 2019-2024, per
+    # /work/shared/data/SOURCES.md) is 1095 x 0.0001 = 10.95 % of notional a year, 109.5 % of
+    # the margin at 10x; a short receives it
+    assert funding_carry([0.0001] * 3, 10.0, periods_per_year=1095) == pytest.approx(1.095)
+    assert funding_carry([0.0001] * 3, 10.0, side="short", periods_per_year=1095) == (
+        pytest.approx(-1.095)
+    )
+    np.testing.assert_allclose(
+        funding_carry([0.0001, np.nan], [1.0, 2.0], periods_per_year=1095), [0.1095, 0.219]
+    )
+    idx = pd.date_range("2024-01-01", periods=9, freq="8h", tz="UTC")
+    f = pd.Series(0.0001, index=idx)
+    # inferred from the 8 h spacing: 365.25 x 3 = 1095.75 intervals a year
+    assert funding_carry(f, 1.0) == pytest.approx(0.0001 * 1095.75)
+
+
+def test_funding_carry_table_and_cumulative():
+    idx = pd.date_range("2023-12-31 08:00", periods=6, freq="8h", tz="UTC")
+    f = pd.Series([0.0001, 0.0001, 0.0003, 0.0003, 0.0003, 0.0003], index=idx)
+    table = funding_carry_table(f, [1.0, 5.0], freq="YE", periods_per_year=1095)
+    # 2023 holds the first two prints (mean 0.0001), 2024 the last four (mean 0.0003)
+    np.testing.assert_allclose(table[5.0].to_numpy(), [5 * 1095 * 0.0001, 5 * 1095 * 0.0003])
+    assert table["n_prints"].tolist() == [2, 4]
+    cum = cumulative_funding(f, 10.0)
+    assert cum.index.equals(idx)
+    assert cum.iloc[-1] == pytest.approx(10 * f.sum())
+    with pytest.raises(TypeError, match="must be a pandas Series with a DatetimeIndex"):
+        funding_carry_table([0.0001], [1.0])
+    with pytest.raises(ValueError, match="periods_per_year is required"):
+        funding_carry([0.0001, 0.0002], 2.0)
+
+
+def test_errors_name_the_argument():
+    with pytest.raises(ValueError, match="leverage must be > 0"):
+        leveraged_returns([0.1], 0.0)
+    with pytest.raises(ValueError, match=r"returns must be in \(-1, inf\)"):
+        leveraged_equity([-1.0], 2.0)
+    with pytest.raises(ValueError, match=r"side must be one of \('long', 'short'\)"):
+        leveraged_returns([0.1], 2.0, side="up")
+    with pytest.raises(ValueError, match=r"fraction must be in \(0, 1\]"):
+        kelly_leverage(0.1, 0.5, fraction=1.5)
+    with pytest.raises(ValueError, match="volatility must be >= 0"):
+        volatility_drag(-0.1)
