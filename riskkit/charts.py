@@ -190,6 +190,7 @@ def line_chart(
     y_title: str,
     log: bool = False,
     value_format: str = ",.0f",
+    axis_format: str | None = None,
     width: int = CHART_WIDTH,
     height: int = 260,
 ) -> alt.Chart:
@@ -205,6 +206,8 @@ def line_chart(
         Logarithmic y axis.
     value_format : str
         d3 format of the y values in the tooltip.
+    axis_format : str, optional
+        d3 format of the y-axis labels (e.g. ``".0%"`` for fractions shown as percent).
     width, height : int
         Size in px.
 
@@ -225,7 +228,12 @@ def line_chart(
     multi = df["series"].nunique() > 1
     enc: dict[str, Any] = {
         "x": alt.X("time:T", title=None),
-        "y": alt.Y("value:Q", title=y_title, scale=scale),
+        "y": alt.Y(
+            "value:Q",
+            title=y_title,
+            scale=scale,
+            axis=alt.Axis(format=axis_format) if axis_format else alt.Undefined,
+        ),
         "tooltip": [
             alt.Tooltip("time:T", title="time (UTC)"),
             alt.Tooltip("series:N"),

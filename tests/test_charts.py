@@ -98,3 +98,12 @@ def test_stacked_bars_uses_given_colors() -> None:
         df, title="t", y_title="USD", colors=["#d62728", "#2ca02c"]
     ).to_dict()
     assert spec["encoding"]["color"]["scale"]["range"] == ["#d62728", "#2ca02c"]
+
+
+def test_line_chart_axis_format() -> None:
+    spec = charts.line_chart(_series(), title="t", y_title="y", axis_format=".0%").to_dict()
+    assert spec["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert (
+        "axis"
+        not in charts.line_chart(_series(), title="t", y_title="y").to_dict()["encoding"]["y"]
+    )
