@@ -124,43 +124,6 @@ def _scalar(x: Any, name: str) -> float:
     return float(arr)
 
 
-def _in_range(
-    x: Any,
-    name: str,
-    low: float | None = None,
-    high: float | None = None,
-    *,
-    low_inclusive: bool = True,
-    high_inclusive: bool = True,
-) -> FloatArray:
-    """``check_range`` that reports a scalar as a plain number (``got 1.5``)."""
-    arr = np.asarray(x, dtype=np.float64)
-    try:
-        return check_range(
-            np.atleast_1d(arr),
-            name,
-            low,
-            high,
-            low_inclusive=low_inclusive,
-            high_inclusive=high_inclusive,
-        ).reshape(arr.shape)
-    except ValueError as exc:
-        if arr.ndim != 0:
-            raise
-        raise ValueError(f"{str(exc).split('; got')[0]}; got {float(arr)!r}") from None
-
-
-def _positive(x: Any, name: str, *, strict: bool = True) -> FloatArray:
-    """``check_positive`` that reports a scalar as a plain number (``got -1.0``)."""
-    arr = np.asarray(x, dtype=np.float64)
-    try:
-        return check_positive(np.atleast_1d(arr), name, strict=strict).reshape(arr.shape)
-    except ValueError as exc:
-        if arr.ndim != 0:
-            raise
-        raise ValueError(f"{str(exc).split('; got')[0]}; got {float(arr)!r}") from None
-
-
 def _frozen(a: Any) -> Any:
     """A C-contiguous read-only copy of ``a``."""
     out = np.array(a, copy=True, order="C")
@@ -285,10 +248,10 @@ class PositionBook:
 
     def __post_init__(self) -> None:
         sign = _fast_side_sign(self.side)
-        entry = _positive(as_float_array(self.entry_price, "entry_price"), "entry_price")
-        size = _positive(as_float_array(self.size, "size"), "size")
-        lev = _in_range(as_float_array(self.leverage, "leverage"), "leverage", 1.0, None)
-        mmr = _in_range(
+        entry = check_positive(as_float_array(self.entry_price, "entry_price"), "entry_price")
+        size = check_positive(as_float_array(self.size, "size"), "size")
+        lev = check_range(as_float_array(self.leverage, "leverage"), "leverage", 1.0, None)
+        mmr = check_range(
             as_float_array(self.maintenance_margin_rate, "maintenance_margin_rate"),
             "maintenance_margin_rate",
             0.0,
@@ -339,7 +302,7 @@ class PositionBook:
 
     def alive_at(self, price: float) -> np.ndarray:
         """Boolean mask of positions not yet liquidated at ``price`` (quote per base unit)."""
-        p = _positive(_arr(price, "price"), "price")
+        p = check_positive(_arr(price, "price"), "price")
         return np.asarray(
             np.where(self.sign > 0, self.liquidation_price < p, self.liquidation_price > p),
             dtype=bool,
@@ -448,17 +411,17 @@ def _oi_cohort_inputs(
     n = p.shape[0]
     if n < 2:
         raise InsufficientDataError(f"book_from_open_interest needs at least 2 bars; got {n}")
-    pv = _positive(as_float_array(p, "price"), "price")
-    oiv = _positive(as_float_array(oi, "open_interest"), "open_interest", strict=False)
+    pv = check_positive(as_float_array(p, "price"), "price")
+    oiv = check_positive(as_float_array(oi, "open_interest"), "open_interest", strict=False)
     check_option(decrease, "decrease", ("pro_rata", "ignore"))
     check_option(open_interest_unit, "open_interest_unit", ("quote", "base"))
-    lev = _in_range(as_float_array(list(leverage), "leverage"), "leverage", 1.0, None)
+    lev = check_range(as_float_array(list(leverage), "leverage"), "leverage", 1.0, None)
     if lev.ndim != 1 or lev.size == 0:
         raise ValueError(f"leverage must be a non-empty sequence; got {list(leverage)!r}")
     if leverage_weights is None:
         w = np.full(lev.size, 1.0 / lev.size)
     else:
-        w = _positive(
+        w = check_positive(
             as_float_array(list(leverage_weights), "leverage_weights"),
             "leverage_weights",
             strict=False,
@@ -474,10 +437,10 @@ def _oi_cohort_inputs(
             raise ValueError("long_share must be on the index of price")
         alpha = as_float_array(long_share, "long_share")
     else:
-        alpha = np.full(n, float(_in_range(_arr(long_share, "long_share"), "long_share", 0, 1)))
-    _in_range(alpha, "long_share", 0.0, 1.0)
+        alpha = np.full(n, float(check_range(_arr(long_share, "long_share"), "long_share", 0, 1)))
+    check_range(alpha, "long_share", 0.0, 1.0)
     mmr = _scalar(maintenance_margin_rate, "maintenance_margin_rate")
-    _in_range(np.asarray(mmr), "maintenance_margin_rate", 0.0, 1.0, high_inclusive=False)
+    check_range(np.asarray(mmr), "maintenance_margin_rate", 0.0, 1.0, high_inclusive=False)
 
     def _side_series(s: pd.Series | None, name: str) -> FloatArray:
         if s is None:
@@ -485,7 +448,7 @@ def _oi_cohort_inputs(
         ser = _as_series(s, name)
         if not ser.index.equals(p.index):
             raise ValueError(f"{name} must be on the index of price")
-        return _positive(as_float_array(ser, name), name)
+        return check_positive(as_float_array(ser, name), name)
 
     lo = _side_series(low, "low")
     hi = _side_series(high, "high")
@@ -756,7 +719,7 @@ def liquidation_density(
         open_interest_unit,
     )
     b = float(
-        _in_range(_arr(band, "band"), "band", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+        check_range(_arr(band, "band"), "band", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     )
     if isinstance(lookback, bool) or not isinstance(lookback, int | np.integer):
         raise TypeError(f"lookback must be an int; got {type(lookback).__name__}")
@@ -861,9 +824,9 @@ class PriceImpact:
     band: float = 0.005
 
     def __post_init__(self) -> None:
-        d = float(_positive(_arr(self.depth, "depth"), "depth"))
+        d = float(check_positive(_arr(self.depth, "depth"), "depth"))
         b = float(
-            _in_range(
+            check_range(
                 _arr(self.band, "band"),
                 "band",
                 0.0,
@@ -1066,27 +1029,29 @@ def calibrate_impact(
     """
     d = as_float_array(depth, "depth", allow_nan=True)
     d = d[~np.isnan(d)]
-    _positive(d, "depth", strict=False)
+    check_positive(d, "depth", strict=False)
     if d.size < 10:
         raise InsufficientDataError(
             f"calibrate_impact needs at least 10 depth values; got {d.size}"
         )
     check_option(model, "model", IMPACT_MODELS)
     b = _scalar(band, "band")
-    _in_range(np.asarray(b), "band", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    check_range(np.asarray(b), "band", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     tau = _scalar(quantile, "quantile")
-    _in_range(np.asarray(tau), "quantile", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    check_range(np.asarray(tau), "quantile", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     if not isinstance(two_sided, bool):
         raise TypeError(f"two_sided must be a bool; got {type(two_sided).__name__}")
     share = float(
-        _in_range(_arr(market_share, "market_share"), "market_share", 0.0, 1.0, low_inclusive=False)
+        check_range(
+            _arr(market_share, "market_share"), "market_share", 0.0, 1.0, low_inclusive=False
+        )
     )
     factor = (0.5 if two_sided else 1.0) / share
     half_spread = np.nan
     if spread is not None:
         s = as_float_array(spread, "spread", allow_nan=True)
         s = s[~np.isnan(s)]
-        _in_range(s, "spread", 0.0, 1.0)
+        check_range(s, "spread", 0.0, 1.0)
         half_spread = float(np.median(s)) / 2.0 if s.size else np.nan
     levels = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95]
     dq = pd.Series(np.quantile(d, levels) * factor, index=pd.Index(levels, name="quantile"))
@@ -1290,12 +1255,12 @@ def _validate_cascade_args(
         raise TypeError(f"book must be a PositionBook; got {type(book).__name__}")
     if not isinstance(impact, PriceImpact):
         raise TypeError(f"impact must be a PriceImpact; got {type(impact).__name__}")
-    p = float(_positive(_arr(price, "price"), "price"))
-    sh = float(_in_range(_arr(shock, "shock"), "shock", -1.0, None, low_inclusive=False))
+    p = float(check_positive(_arr(price, "price"), "price"))
+    sh = float(check_range(_arr(shock, "shock"), "shock", -1.0, None, low_inclusive=False))
     if sh == 0.0:
         raise ValueError("shock must be non-zero (the amplification divides by it); got 0.0")
     ms = float(
-        _positive(
+        check_positive(
             _arr(margin_sensitivity, "margin_sensitivity"), "margin_sensitivity", strict=False
         )
     )
@@ -1697,7 +1662,7 @@ def liquidity_spiral(
     True
     """
     ms = float(
-        _positive(
+        check_positive(
             _arr(margin_sensitivity, "margin_sensitivity"), "margin_sensitivity", strict=False
         )
     )
@@ -1783,7 +1748,7 @@ def cascade_grid(
     for name, arr in (("shocks", shock_arr), ("depths", depth_arr)):
         if arr.size == 0:
             raise ValueError(f"{name} must not be empty")
-    _positive(depth_arr, "depths")
+    check_positive(depth_arr, "depths")
     p, _, _, rounds = _validate_cascade_args(
         book,
         price,
@@ -1792,10 +1757,10 @@ def cascade_grid(
         float(beta_arr[0]),
         max_rounds,
     )
-    _in_range(shock_arr, "shocks", -1.0, None, low_inclusive=False)
+    check_range(shock_arr, "shocks", -1.0, None, low_inclusive=False)
     if (shock_arr == 0.0).any():
         raise ValueError("shocks must be non-zero (the amplification divides by them)")
-    _positive(beta_arr, "margin_sensitivity", strict=False)
+    check_positive(beta_arr, "margin_sensitivity", strict=False)
     prepared = {False: _prepare(book, by_rate=False)}
     if (beta_arr > 0).any():
         prepared[True] = _prepare(book, by_rate=True)
@@ -2208,9 +2173,9 @@ def liquidation_map(
     """
     if not isinstance(book, PositionBook):
         raise TypeError(f"book must be a PositionBook; got {type(book).__name__}")
-    p = float(_positive(_arr(price, "price"), "price"))
+    p = float(check_positive(_arr(price, "price"), "price"))
     w = _scalar(width, "width")
-    _in_range(np.asarray(w), "width", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    check_range(np.asarray(w), "width", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer):
         raise TypeError(f"bins must be an int; got {type(bins).__name__}")
     if bins < 2:
@@ -2680,13 +2645,13 @@ def liquidation_hunting_test(
     if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
         raise ValueError(f"horizon must be an int >= 1; got {horizon!r}")
     p = _as_series(price, "price")
-    _positive(as_float_array(p.dropna(), "price"), "price")
+    check_positive(as_float_array(p.dropna(), "price"), "price")
     above = _as_series(liquidations_above, "liquidations_above")
     below = _as_series(liquidations_below, "liquidations_below")
-    _positive(
+    check_positive(
         as_float_array(above.dropna(), "liquidations_above"), "liquidations_above", strict=False
     )
-    _positive(
+    check_positive(
         as_float_array(below.dropna(), "liquidations_below"), "liquidations_below", strict=False
     )
     fwd = p.shift(-horizon) / p - 1.0
