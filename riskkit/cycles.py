@@ -1482,9 +1482,14 @@ def regime_panel(
     if freq is not None:
         top_data = top_data.resample(freq).last().dropna()
         prob_data = prob_data.resample(freq).mean().dropna()
+    # label whole years on multi-year spans (Vega-Lite's default labels half-years by month)
+    span = pd.DatetimeIndex(top_data.index)
+    years = len(span) > 0 and (span[-1] - span[0]) > pd.Timedelta(days=2 * 365)
+    axis = alt.Axis(format="%Y", tickCount="year") if years else alt.Axis()
+    x = alt.X("time:T", title=None, axis=axis)
     top = line_chart(
         top_data, title=title, y_title=y_title, value_format=value_format, width=CHART_WIDTH
-    )
+    ).encode(x=x)
     bottom = line_chart(
         prob_data,
         title=f"Smoothed probability of the high regime (regime {result.high_regime})",
@@ -1492,7 +1497,7 @@ def regime_panel(
         value_format=".2f",
         width=CHART_WIDTH,
         height=120,
-    ).encode(y=alt.Y("value:Q", title="probability", scale=alt.Scale(domain=[0, 1])))
+    ).encode(x=x, y=alt.Y("value:Q", title="probability", scale=alt.Scale(domain=[0, 1])))
     return alt.vconcat(top, bottom, spacing=10)
 
 

@@ -719,6 +719,11 @@ def test_regime_panel_resamples_and_checks_index() -> None:
     data = spec["datasets"]
     sizes = sorted(len(v) for v in data.values())
     assert sizes == [29, 29]
+    assert "format" not in top["encoding"]["x"].get("axis", {})  # 200 days: default labels
+    long_idx = pd.date_range("2020-01-01", periods=200, freq="7D")
+    long_reg = markov_regimes(pd.Series(y, long_idx), search_reps=0)
+    long_spec = regime_panel(pd.Series(y, long_idx), long_reg, title="t", y_title="y").to_dict()
+    assert long_spec["vconcat"][1]["encoding"]["x"]["axis"]["format"] == "%Y"  # 3.8 years
     full = regime_panel(series, reg, freq=None, title="t", y_title="y").to_dict()
     assert sorted(len(v) for v in full["datasets"].values()) == [200, 200]
     with pytest.raises(TypeError, match="DatetimeIndex"):
