@@ -813,8 +813,9 @@ def chart_liquidation_ladder(
     Returns
     -------
     altair.Chart
-        A layered chart, 520 px wide; never displayed here. Each low is a dashed rule labelled
-        with its index at the left edge.
+        A layered chart, 520 px wide; never displayed here: one line with markers per series
+        (colour and dash pattern), and each low as a dashed grey rule labelled with its index
+        at the left edge.
 
     Raises
     ------
@@ -842,15 +843,25 @@ def chart_liquidation_ladder(
     if color:
         data[color] = data[color].astype(str)
     enc: dict[str, Any] = {
-        "x": alt.X("leverage:Q", scale=alt.Scale(type="log"), title="Leverage (x, log scale)"),
+        "x": alt.X(
+            "leverage:Q",
+            scale=alt.Scale(type="log", nice=False),
+            title="Leverage (x, log scale)",
+        ),
         "y": alt.Y(
             "liquidation_price:Q", title="Liquidation price (USD)", scale=alt.Scale(zero=zero)
         ),
-        "tooltip": [c for c in ("entry", "leverage", "liquidation_price", "tier") if c in data],
+        "tooltip": [
+            c for c in (color, "entry", "leverage", "liquidation_price", "tier") if c and c in data
+        ],
     }
     if color:
+        # colour and dash pattern on the same field give one legend; the dashes keep series that
+        # lie on top of each other distinguishable
         enc["color"] = alt.Color(f"{color}:N", title=color)
-    lines = alt.Chart(data).mark_line(point=True).encode(**enc)
+        enc["strokeDash"] = alt.StrokeDash(f"{color}:N", title=color)
+    marker = alt.OverlayMarkDef(filled=True, size=24)
+    lines = alt.Chart(data).mark_line(strokeWidth=1.6, point=marker).encode(**enc)
     layers: list[Any] = [lines]
     if lows is not None:
         ref = pd.DataFrame({"label": lows.index.astype(str), "low": lows.to_numpy(dtype=float)})
@@ -1185,7 +1196,8 @@ def adl_ranking(pnl_fraction: ArrayLike, effective_leverage: ArrayLike) -> Any:
     Parameters
     ----------
     pnl_fraction : float, array or Series
-        Unrealised PnL as a fraction of the entry value, (mark - entry value)/|entry value|.
+        Unrealised PnL as a fraction of the entry value,
+        ``(mark value - entry value) / abs(entry value)``.
     effective_leverage : float, array or Series
         From :func:`effective_leverage`, > 0.
 

@@ -878,18 +878,19 @@ def chart_max_leverage(
             rows.append({"venue": label, "notional_usd": max(f, low), "max_leverage": lev})
             rows.append({"venue": label, "notional_usd": c, "max_leverage": lev})
     df = pd.DataFrame(rows)
+    top = float(df["max_leverage"].max()) * 1.3  # headroom so the top step is not on the frame
     return (
         alt.Chart(df, title=title, width=520, height=260)
         .mark_line(interpolate="step-after", strokeWidth=1.6)
         .encode(
             x=alt.X(
                 "notional_usd:Q",
-                scale=alt.Scale(type="log"),
+                scale=alt.Scale(type="log", nice=False),
                 title="Position notional (USD, log scale)",
             ),
             y=alt.Y(
                 "max_leverage:Q",
-                scale=alt.Scale(type="log"),
+                scale=alt.Scale(type="log", domain=[1, top]),
                 title="Maximum leverage (x, log scale)",
             ),
             color=alt.Color("venue:N", title=None),

@@ -556,7 +556,8 @@ def test_chart_liquidation_ladder() -> None:
     spec = chart.to_dict()
     assert spec["width"] <= 520
     assert spec["title"] == "Liquidation price by leverage"
-    assert len(spec["layer"]) == 3  # lines, rules, rule labels
+    assert len(spec["layer"]) == 3  # lines with markers, rules, rule labels
+    assert spec["layer"][0]["encoding"]["strokeDash"]["field"] == "entry"
     assert spec["layer"][2]["mark"]["type"] == "text"
     unzeroed = chart_liquidation_ladder(df, zero=False).to_dict()
     assert unzeroed["layer"][0]["encoding"]["y"]["scale"]["zero"] is False
