@@ -536,7 +536,8 @@ class SurvivalCurve:
     nobs : int
         Number of durations.
     max_time : float
-        Longest duration (event or censored); :meth:`survival_at` is NaN beyond it.
+        Longest duration (event or censored); :meth:`survival_at` is NaN beyond it
+        unless the curve has reached 0.
     """
 
     surv_times: np.ndarray
@@ -548,11 +549,12 @@ class SurvivalCurve:
     max_time: float
 
     def survival_at(self, t: Any) -> Any:
-        """:math:`\\hat S(t)`; NaN beyond the longest observed duration ``max_time``."""
+        """:math:`\\hat S(t)`; NaN beyond ``max_time`` unless :math:`\\hat S` has reached 0."""
         tt = np.asarray(t, dtype=np.float64)
         idx = np.searchsorted(self.surv_times, tt, side="right")
         s = np.concatenate([[1.0], self.surv_prob])[idx]
-        s = np.where(tt > self.max_time, np.nan, s)
+        # beyond the longest duration S is unknown, unless every position had already failed
+        s = np.where((tt > self.max_time) & (s > 0.0), np.nan, s)
         return float(s) if s.ndim == 0 else s
 
     def summary(self) -> pd.DataFrame:
@@ -875,7 +877,8 @@ def historical_survival(
         \\hat S_L(h) = \\prod_{i \\le h}\\Bigl(1 - \\frac{d_i}{n_i}\\Bigr),
 
     the estimated fraction of positions at leverage :math:`L` still open after :math:`h` bars.
-    :math:`\\hat S_L(h)` is NaN when no entry was observed for :math:`h` bars. For a comparison
+    :math:`\\hat S_L(h)` is NaN when no entry was observed for :math:`h` bars, except that it
+    stays 0 once every entry of the group was liquidated. For a comparison
     by venue, run it on each venue's bars and stack the tables, e.g.
     ``pd.concat({name: res.surv_prob for name, res in by_venue.items()}, names=["venue"])``;
     for eras pass ``groups`` (e.g. ``close.index.year``).
@@ -926,10 +929,12 @@ def historical_survival(
             ss = np.concatenate([[0.0], sse])[idx]
             exits = np.bincount(dur.astype(np.int64), minlength=int(hz.max()) + 1)
             at_risk = dur.size - np.concatenate([[0], np.cumsum(exits)])[hz]
-            # survival beyond the longest observed duration is unknown
+            # survival beyond the longest observed duration is unknown, unless the curve has
+            # already reached 0 (every position of the group was liquidated)
             longest = dur.max() if dur.size else -1.0
-            s = np.where(hz > longest, np.nan, s)
-            ss = np.where(hz > longest, np.nan, ss)
+            unknown = (hz > longest) & (s > 0.0)
+            s = np.where(unknown, np.nan, s)
+            ss = np.where(unknown, np.nan, ss)
             rows.append((gname, float(L)))
             prob.append(s)
             se.append(ss)
@@ -1710,19 +1715,86 @@ class LiquidationEstimates:
         )
         return head + self.summary().to_html(float_format="{:.4f}".format)
 
-    def chart(self, title: str | None = None) -> alt.Chart:
-        """Probability against leverage, one line per method, one panel per horizon (altair)."""
+    def chart(
+        self,
+        title: str | None = None,
+        *,
+        log_y: bool = False,
+        horizon_title: str = "horizon (bars)",
+        width: int | None = None,
+    ) -> alt.FacetChart:
+        """Probability against leverage, one line per method, one panel per horizon (altair).
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title.
+        log_y : bool
+            Logarithmic probability axis from 1e-4 to 1, which shows the low-leverage tail
+            where the estimates differ by orders of magnitude; probabilities below 1e-4
+            (including zeros) are left out.
+        horizon_title : str
+            Title above the panels (e.g. ``"horizon (days)"``).
+        width : int, optional
+            Width of each panel in px; default ``max(120, 450 // n_horizons)`` so that the
+            whole chart stays within about 520 px.
+
+        Returns
+        -------
+        altair.FacetChart
+        """
         import altair as alt
 
+        names = {
+            "historical": "historical",
+            "gbm": "GBM formula",
+            "student_t": "Student-t MC",
+            "garch_t": "GARCH-t MC",
+            "normal": "normal MC",
+        }
+        palette = {
+            "historical": "#222222",
+            "gbm": "#d62728",
+            "student_t": "#ff7f0e",
+            "garch_t": "#1f77b4",
+            "normal": "#9467bd",
+        }
+        methods = list(self.liquidation_prob.columns)
         df = self.to_frame().reset_index()
-        n_h = max(1, df["horizon"].nunique())
+        df["method"] = df["method"].map(lambda m: names.get(m, m))
+        if log_y:
+            df = df[df["liquidation_prob"] >= 1e-4]
+            y_scale = alt.Scale(type="log", domain=[1e-4, 1])
+        else:
+            y_scale = alt.Scale(domain=[0, 1])
+        n_h = max(1, self.liquidation_prob.index.get_level_values("horizon").nunique())
+        levs = sorted(set(self.liquidation_prob.index.get_level_values("leverage")))
+        color = alt.Color(
+            "method:N",
+            title="estimate",
+            scale=alt.Scale(
+                domain=[names.get(m, m) for m in methods],
+                range=[palette.get(m, "#7f7f7f") for m in methods],
+            ),
+            legend=alt.Legend(orient="bottom"),
+        )
         return (
-            alt.Chart(df, width=max(120, 480 // n_h), height=220)
+            alt.Chart(df, width=width or max(120, 450 // n_h), height=220)
             .mark_line(point=True)
             .encode(
-                x=alt.X("leverage:Q", title="leverage (x)", scale=alt.Scale(type="log")),
-                y=alt.Y("liquidation_prob:Q", title="probability of liquidation"),
-                color=alt.Color("method:N", title="estimate"),
+                x=alt.X(
+                    "leverage:Q",
+                    title="leverage (x)",
+                    scale=alt.Scale(type="log"),
+                    axis=alt.Axis(values=levs, labelOverlap="greedy", format="~g"),
+                ),
+                y=alt.Y(
+                    "liquidation_prob:Q",
+                    title="probability of liquidation",
+                    scale=y_scale,
+                    axis=alt.Axis(format="~%" if not log_y else "~g"),
+                ),
+                color=color,
                 tooltip=[
                     "leverage",
                     "horizon",
@@ -1730,7 +1802,7 @@ class LiquidationEstimates:
                     alt.Tooltip("liquidation_prob:Q", format=".4f"),
                 ],
             )
-            .facet(column=alt.Column("horizon:O", title="horizon (bars)"))
+            .facet(column=alt.Column("horizon:O", title=horizon_title))
             .properties(
                 title=title or f"Three estimates of the liquidation probability ({self.side})"
             )

@@ -13,11 +13,13 @@ from scipy import optimize
 
 from riskkit.exceptions import InsufficientDataError
 from riskkit.leverage import (
+    chart_leverage_growth,
     cumulative_funding,
     empirical_kelly_leverage,
     funding_carry,
     funding_carry_table,
     kelly_leverage,
+    leverage_growth_table,
     leveraged_equity,
     leveraged_growth_rate,
     leveraged_returns,
@@ -209,3 +211,52 @@ def test_errors_name_the_argument():
         kelly_leverage(0.1, 0.5, fraction=1.5)
     with pytest.raises(ValueError, match="volatility must be >= 0"):
         volatility_drag(-0.1)
+
+
+# -------------------------------------------------------------------------------------------
+# growth by leverage
+# -------------------------------------------------------------------------------------------
+
+
+def test_leverage_growth_table_by_hand():
+    # by hand: +10 % / -10 % / +5 % with A = 3 bars a year; 1x grows ln(1.1 * 0.9 * 1.05),
+    # 2x ln(1.2 * 0.8 * 1.1), 10x is wiped out by the -10 % bar (second bar, position 1)
+    r = [0.1, -0.1, 0.05]
+    tab = leverage_growth_table(r, [1.0, 2.0, 10.0], periods_per_year=3.0)
+    g1 = math.log(1.1 * 0.9 * 1.05)
+    np.testing.assert_allclose(tab["realised"].iloc[:2], [g1, math.log(1.2 * 0.8 * 1.1)])
+    assert tab["realised"].iloc[2] == -np.inf and tab["final_equity"].iloc[2] == 0.0
+    assert tab["wiped_out"].tolist() == [-1, -1, 1]
+    np.testing.assert_allclose(tab["linear"], [g1, 2 * g1, 10 * g1])
+    mu, sig = 3 * np.mean(r), math.sqrt(3) * np.std(r, ddof=1)
+    np.testing.assert_allclose(tab["gbm"], [L * mu - 0.5 * L**2 * sig**2 for L in (1, 2, 10)])
+    np.testing.assert_allclose(tab["final_equity"].iloc[1], 1.2 * 0.8 * 1.1)
+
+
+def test_leverage_growth_table_matches_rebalanced_equity():
+    rng = np.random.default_rng(3)
+    r = rng.normal(0.001, 0.03, 500)
+    tab = leverage_growth_table(r, [0.5, 1.5, 3.0])
+    eq = leveraged_equity(r, [0.5, 1.5, 3.0])
+    np.testing.assert_allclose(tab["final_equity"], eq.iloc[-1], rtol=1e-10)
+    np.testing.assert_allclose(tab["realised"], 365 * np.log(eq.iloc[-1]) / r.size, rtol=1e-10)
+
+
+def test_leverage_growth_table_errors():
+    with pytest.raises(InsufficientDataError, match="needs >= 2 returns"):
+        leverage_growth_table([0.1], 2.0)
+    with pytest.raises(ValueError, match="periods_per_year"):
+        leverage_growth_table([0.1, -0.1], 2.0, periods_per_year=0.0)
+    with pytest.raises(ValueError, match="leverage"):
+        leverage_growth_table([0.1, -0.1], -1.0)
+
+
+def test_chart_leverage_growth_drops_wiped_out_points():
+    tab = leverage_growth_table([0.1, -0.1, 0.05], [1.0, 2.0, 10.0], periods_per_year=3.0)
+    spec = chart_leverage_growth(tab).to_dict()
+    assert len(spec["layer"]) == 2
+    values = next(iter(spec["datasets"].values()))
+    assert all(math.isfinite(v["growth"]) for v in values)
+    assert len(values) == 3 * 3 - 1  # the wiped-out 10x realised point is left out
+    with pytest.raises(ValueError, match="missing columns"):
+        chart_leverage_growth(tab.drop(columns="gbm"))

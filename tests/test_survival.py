@@ -250,7 +250,10 @@ def test_kaplan_meier_by_hand_and_errors():
     np.testing.assert_allclose(km.surv_prob, [0.75, 0.5, 0.0])
     assert km.survival_at(1.5) == 0.75
     assert km.survival_at(0.0) == 1.0
-    assert math.isnan(km.survival_at(4.0))
+    # beyond the longest duration: 0 once every position failed (the last one here is an
+    # event), unknown (NaN) when the longest duration is censored
+    assert km.survival_at(4.0) == 0.0
+    assert math.isnan(kaplan_meier([1, 2], [True, False]).survival_at(4.0))
     assert list(km.summary().columns) == ["n_risk", "n_events", "surv_prob", "surv_prob_se"]
     with pytest.raises(ValueError, match="durations must be >= 0"):
         kaplan_meier([-1.0], [True])
@@ -615,3 +618,36 @@ def test_sparse_bridge_equals_dense_bridge_formula():
             ref = -np.expm1(np.cumsum(log_stay, axis=1)[:, hz - 1])
         np.testing.assert_allclose(sums[j], ref.sum(axis=0), rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(sumsq[j], (ref**2).sum(axis=0), rtol=1e-12, atol=1e-12)
+
+
+def test_survival_stays_zero_after_every_position_is_liquidated():
+    # by hand: closes 100, 100, 50, 50 with lows equal to the closes; a 10x long entered at
+    # either of the first two closes is liquidated on bar 2 (50 <= 100 x 0.9 / 0.995); the
+    # entries at bars 2 and 3 are censored after 1 and 0 bars. Group "a" (bars 0-1): every
+    # entry liquidated within 2 bars, so S = 0 at 5 bars, not unknown; group "b" (bars 2-3)
+    # was never observed for 5 bars, so S(5) is NaN.
+    close = np.array([100.0, 100.0, 50.0, 50.0])
+    res = historical_survival(close, close, close, [10], [1, 2, 5], groups=["a", "a", "b", "b"])
+    np.testing.assert_allclose(res.surv_prob.loc[("a", 10.0)].to_numpy(), [0.5, 0.0, 0.0])
+    assert np.isnan(res.surv_prob.loc[("b", 10.0), 5])
+    curve = res.curve(10.0, group="a")
+    assert curve.survival_at(5.0) == 0.0
+    assert np.isnan(kaplan_meier([1.0, 2.0], [True, False]).survival_at(5.0))
+
+
+def test_liquidation_estimates_chart_options():
+    rng = np.random.default_rng(5)
+    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.02, 300)))
+    bars = pd.DataFrame({"high": close * 1.01, "low": close * 0.99, "close": close})
+    est = liquidation_estimates(bars, [2, 10, 50], [1, 5], models=("normal",), n_paths=300, seed=0)
+    spec = est.chart(log_y=True, horizon_title="horizon (days)", width=150).to_dict()
+    assert spec["spec"]["width"] == 150
+    assert spec["facet"]["column"]["title"] == "horizon (days)"
+    assert spec["spec"]["encoding"]["y"]["scale"]["type"] == "log"
+    values = next(iter(spec["datasets"].values()))
+    # the log axis leaves out probabilities below 1e-4 (e.g. the zeros of 2x over one bar)
+    assert min(v["liquidation_prob"] for v in values) >= 1e-4
+    assert {v["method"] for v in values} <= {"historical", "GBM formula", "normal MC"}
+    linear = est.chart().to_dict()
+    assert linear["spec"]["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    assert linear["spec"]["width"] <= 520
