@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from riskkit.tables import format_table
+from riskkit.tables import format_table, glue_values
 
 
 def test_format_table_formats_named_columns_only() -> None:
@@ -28,3 +29,33 @@ def test_format_table_is_deterministic_html() -> None:
 def test_unknown_column_is_an_error() -> None:
     with pytest.raises(KeyError, match=r"formats names columns not in the frame: \['z'\]"):
         format_table(pd.DataFrame({"a": [1.0]}), {"z": "{}"})
+
+
+def test_glue_values_converts_and_glues(monkeypatch: pytest.MonkeyPatch) -> None:
+    import myst_nb
+
+    calls: list[tuple[str, object, bool]] = []
+    monkeypatch.setattr(
+        myst_nb, "glue", lambda name, value, display=True: calls.append((name, value, display))
+    )
+    out = glue_values(
+        {"oi-drop": np.float64(-0.19)},
+        n=np.int64(3),
+        day=pd.Timestamp("2020-03-12", tz="UTC"),
+        hour=pd.Timestamp("2025-10-10 21:00", tz="UTC"),
+        label="x",
+    )
+    assert out == {
+        "oi-drop": -0.19,
+        "n": 3,
+        "day": "2020-03-12",
+        "hour": "2025-10-10 21:00",
+        "label": "x",
+    }
+    assert type(out["oi-drop"]) is float and type(out["n"]) is int
+    assert calls == [(k, v, False) for k, v in out.items()]
+
+
+def test_glue_values_rejects_charts_and_frames() -> None:
+    with pytest.raises(TypeError, match="glue value 'f' must be a number, string or Timestamp"):
+        glue_values(f=pd.DataFrame({"a": [1]}))
