@@ -73,7 +73,7 @@ def _plain(name: str, value: Any) -> Any:
     )
 
 
-def glue_values(values: Mapping[str, Any] | None = None, /, **named: Any) -> dict[str, Any]:
+def glue_values(values: Mapping[str, Any] | None = None, /, **named: Any) -> None:
     """Store numbers for the book's prose (myst-nb ``glue``), one call for many values.
 
     Chapters quote computed numbers in their text with ``{glue:text}`name:.1%```; this glues
@@ -89,8 +89,8 @@ def glue_values(values: Mapping[str, Any] | None = None, /, **named: Any) -> dic
 
     Returns
     -------
-    dict
-        The glued names and the plain values, in order (handy to display or test).
+    None
+        Nothing, so that a cell ending in this call shows no output.
 
     Raises
     ------
@@ -99,8 +99,9 @@ def glue_values(values: Mapping[str, Any] | None = None, /, **named: Any) -> dic
 
     Examples
     --------
+    In a notebook, then ``{glue:text}`fall:.0%``` in a markdown cell renders as ``-25%``:
+
     >>> glue_values(fall=np.float64(-0.25), day=pd.Timestamp("2020-03-12"))  # doctest: +SKIP
-    {'fall': -0.25, 'day': '2020-03-12'}
     """
     from myst_nb import glue
 
@@ -108,4 +109,3 @@ def glue_values(values: Mapping[str, Any] | None = None, /, **named: Any) -> dic
     plain = {name: _plain(name, value) for name, value in items.items()}
     for name, value in plain.items():
         glue(name, value, display=False)
-    return plain
