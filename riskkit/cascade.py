@@ -17,11 +17,16 @@ Building blocks, each usable on its own:
   :func:`liquidity_spiral` decomposes the move into shock, loss spiral and margin spiral in the
   sense of Brunnermeier & Pedersen (2009).
 * :func:`cascade_grid` -- the same cascade over a grid of shocks, depths and margin policies
-  (resilience: which mixes turn a modest shock into a crash).
+  (resilience: which mixes turn a modest shock into a crash); :func:`leverage_mix_grid` runs it
+  on books re-estimated under several leverage assumptions.
 * :func:`liquidation_map` -- notional that would be liquidated at each price level;
   :func:`liquidation_density` -- the same, near the price, at every bar without look-ahead.
 * Econometrics on real series: :func:`liquidation_regression` (returns on liquidations with HAC
-  standard errors), :func:`lead_lag` and :func:`liquidation_hunting_test`.
+  standard errors, compared side by side by :func:`regression_table`), :func:`lead_lag` and
+  :func:`liquidation_hunting_test`.
+* Event summaries: :func:`open_interest_drop` (open interest lost in a crash against reported
+  liquidations) and :func:`liquidations_by_asset` (on-chain liquidation events per period and
+  collateral).
 
 The liquidation price used here is the isolated-margin linear-contract price without fees,
 :math:`E(1 - 1/L)/(1 - m)` for a long and :math:`E(1 + 1/L)/(1 + m)` for a short; it lives in one
@@ -71,11 +76,15 @@ __all__ = [
     "cascade_heatmap",
     "critical_depth",
     "lead_lag",
+    "leverage_mix_grid",
     "liquidation_density",
     "liquidation_hunting_test",
     "liquidation_map",
     "liquidation_regression",
+    "liquidations_by_asset",
     "liquidity_spiral",
+    "open_interest_drop",
+    "regression_table",
     "simulate_cascade",
 ]
 
@@ -1788,6 +1797,93 @@ def cascade_grid(
     return pd.DataFrame(rows).set_index(["shock", "depth", "margin_sensitivity"])
 
 
+def leverage_mix_grid(
+    price: pd.Series,
+    open_interest: pd.Series,
+    mixes: dict[str, Sequence[float]],
+    at_price: float,
+    shocks: Sequence[float],
+    depths: Sequence[float],
+    *,
+    low: pd.Series | None = None,
+    high: pd.Series | None = None,
+    **grid_kwargs: Any,
+) -> pd.DataFrame:
+    """Cascade outcomes for books estimated from open interest under several leverage mixes.
+
+    The leverage mix is the least known input of a book estimated from open interest. This
+    re-estimates the book once per mix (:func:`book_from_open_interest`, equal weights across
+    the mix's leverage levels), keeps the positions still open at ``at_price`` and runs
+    :func:`cascade_grid` on each.
+
+    Parameters
+    ----------
+    price, open_interest : pandas.Series
+        Price (quote per base unit) and open interest (quote currency) per bar, as for
+        :func:`book_from_open_interest`.
+    mixes : dict of str to sequence of float
+        Name of each mix -> its leverage levels (each > 1), weighted equally.
+    at_price : float
+        Pre-shock price, quote per base unit; > 0 (usually the last price of ``price``).
+    shocks, depths : sequence of float
+        Grid of exogenous simple returns and one-sided depths (quote currency), as for
+        :func:`cascade_grid`.
+    low, high : pandas.Series, optional
+        Bar lows and highs, to drop cohorts already liquidated (see
+        :func:`book_from_open_interest`).
+    **grid_kwargs
+        Passed to :func:`cascade_grid` (``model``, ``band``, ``margin_sensitivity``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mix and grid point, in the order of ``mixes``: columns ``book`` (the mix
+        name), ``shock``, ``depth``, ``margin_sensitivity``, the outcome columns of
+        :func:`cascade_grid`, and ``book_notional`` (quote currency) and ``book_leverage`` (x)
+        of the estimated book.
+
+    Raises
+    ------
+    ValueError
+        If ``mixes`` is empty; otherwise as in :func:`book_from_open_interest` and
+        :func:`cascade_grid`.
+
+    See Also
+    --------
+    cascade_grid, cascade_heatmap, book_from_open_interest
+
+    Notes
+    -----
+    ``book_leverage`` is the notional-weighted leverage of the surviving book,
+    :math:`\\sum_i |q_i| E_i / \\sum_i |q_i| E_i / L_i` (total notional over total margin).
+    Highly levered cohorts are liquidated by ordinary volatility before they can accumulate,
+    so a mix with higher leverage levels can give a *smaller* book.
+
+    Examples
+    --------
+    >>> close = pd.Series([100.0, 100.0, 100.0])
+    >>> oi = pd.Series([0.0, 1_000.0, 1_000.0])
+    >>> g = leverage_mix_grid(close, oi, {"low": [2.0], "high": [10.0, 20.0]}, 100.0,
+    ...                       [-0.05], [1e3])
+    >>> g[["book", "book_leverage"]].round(2).values.tolist()
+    [['low', 2.0], ['high', 13.33]]
+    """
+    if not mixes:
+        raise ValueError("mixes must name at least one leverage mix")
+    frames = []
+    for name, lev in mixes.items():
+        book = book_from_open_interest(
+            price, open_interest, leverage=lev, low=low, high=high
+        ).surviving(at_price)
+        s = book.summary()
+        g = cascade_grid(book, at_price, shocks, depths, **grid_kwargs).reset_index()
+        g.insert(0, "book", name)
+        g["book_notional"] = s["notional"].sum()
+        g["book_leverage"] = s["notional"].sum() / s["margin"].sum()
+        frames.append(g)
+    return pd.concat(frames, ignore_index=True)
+
+
 def critical_depth(
     book: PositionBook,
     price: float,
@@ -2373,6 +2469,63 @@ def liquidation_regression(
     return LiquidationRegression(res, lags)
 
 
+def regression_table(
+    regressions: dict[str, LiquidationRegression], *, coef_format: str = "{:+.4f}"
+) -> pd.DataFrame:
+    """Side-by-side table of several liquidation regressions: coefficient (HAC t) per cell.
+
+    Parameters
+    ----------
+    regressions : dict of str to LiquidationRegression
+        Column name -> fitted regression (see :func:`liquidation_regression`).
+    coef_format : str, default "{:+.4f}"
+        Format spec of the coefficients; t statistics are shown as ``{:+.1f}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strings: one row per regressor (in order of first appearance), then ``R²`` and
+        ``observations``; one column per regression. A regressor a model lacks shows "–".
+
+    Raises
+    ------
+    ValueError
+        If ``regressions`` is empty.
+
+    See Also
+    --------
+    liquidation_regression
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> ll = pd.Series(rng.exponential(1.0, 300)); sl = pd.Series(rng.exponential(1.0, 300))
+    >>> r = -0.02 * ll + pd.Series(rng.normal(0, 0.001, 300))
+    >>> oi = pd.Series(rng.normal(0, 1, 300))
+    >>> t = regression_table({"a": liquidation_regression(r, ll, sl),
+    ...                       "b": liquidation_regression(r, ll, sl, oi)})
+    >>> t.index.tolist()
+    ['const', 'long_liquidations', 'short_liquidations', 'open_interest_change',
+     'R²', 'observations']
+    >>> t.loc["open_interest_change", "a"]
+    '–'
+    """
+    if not regressions:
+        raise ValueError("regressions must hold at least one fitted regression")
+    columns = {}
+    for name, reg in regressions.items():
+        f = reg.to_frame()
+        cells = {
+            k: f"{coef_format.format(f.loc[k, 'params'])} ({f.loc[k, 'tvalues']:+.1f})"
+            for k in f.index
+        }
+        columns[name] = {**cells, "R²": f"{reg.rsquared:.3f}", "observations": f"{reg.nobs:,}"}
+    rows = list(
+        dict.fromkeys(k for c in columns.values() for k in c if k not in ("R²", "observations"))
+    )
+    return pd.DataFrame(columns).reindex([*rows, "R²", "observations"]).fillna("–")
+
+
 @dataclass(frozen=True, slots=True)
 class LeadLagResult:
     """Cross-correlations and HAC slopes of ``y[t+k]`` on ``x[t]`` for each lag ``k``.
@@ -2667,3 +2820,157 @@ def liquidation_hunting_test(
     lags = max(horizon, _newey_west_lags(n)) if maxlags is None else int(maxlags)
     fit = sm.OLS(u, sm.add_constant(a)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     return HuntingTestResult(n, hit, chance, fit, lags)
+
+
+def open_interest_drop(
+    price: pd.Series,
+    open_interest: pd.Series,
+    long_liquidations: pd.Series,
+    short_liquidations: pd.Series,
+    before: Any,
+    after: Any,
+) -> pd.Series:
+    """Open interest lost between two bars, in quote and base units, against reported liquidations.
+
+    In a crash open interest falls through voluntary closes, auto-deleveraging and
+    liquidations; exchange liquidation feeds report only part of the last. This compares the
+    open interest that vanished with the liquidations reported for the bar ``after``.
+
+    Parameters
+    ----------
+    price : pandas.Series
+        Close per bar, quote per base unit.
+    open_interest : pandas.Series
+        Open interest per bar at the close, quote currency (e.g. USD).
+    long_liquidations, short_liquidations : pandas.Series
+        Reported liquidated notional per bar by side, quote currency.
+    before, after : label
+        Index labels of the bar before the event and of the event bar.
+
+    Returns
+    -------
+    pandas.Series
+        ``price_before``, ``price_after``; ``oi_before``, ``oi_after``, ``oi_lost`` (quote)
+        and ``oi_lost_share``; ``oi_base_before``, ``oi_base_after``, ``oi_base_lost`` (base
+        units) and ``oi_base_lost_share``; ``oi_base_lost_value`` (the coins lost valued at
+        ``price_after``); ``long_liquidations``, ``short_liquidations``, ``liquidations`` and
+        ``long_share`` of the event bar; ``oi_lost_to_liquidations``, the ratio of
+        ``oi_base_lost_value`` to ``liquidations``.
+
+    Raises
+    ------
+    KeyError
+        If ``before`` or ``after`` is not in an index.
+
+    See Also
+    --------
+    liquidation_regression
+
+    Notes
+    -----
+    Open interest in quote currency is :math:`Q_t P_t` with :math:`Q_t` base units, so its
+    change mixes the price move with closed positions. The base-unit loss
+    :math:`Q_{t_0} - Q_{t_1}` with :math:`Q_t = \\mathrm{OI}_t / P_t` counts coins only; valued
+    at :math:`P_{t_1}` it is the notional that left the market, an upper bound on forced
+    selling. A ratio well above 1 measures closes that the liquidation feed did not report (or
+    that were not liquidations).
+
+    Examples
+    --------
+    >>> idx = pd.Index([0, 1])
+    >>> out = open_interest_drop(pd.Series([100.0, 80.0], idx), pd.Series([1e6, 4e5], idx),
+    ...                          pd.Series([0.0, 5e4], idx), pd.Series([0.0, 1e4], idx), 0, 1)
+    >>> out[["oi_lost_share", "oi_base_lost", "oi_base_lost_share", "oi_lost_to_liquidations"]]
+    oi_lost_share               0.6
+    oi_base_lost             5000.0
+    oi_base_lost_share          0.5
+    oi_lost_to_liquidations     6.666667
+    dtype: float64
+    """
+    p0, p1 = float(price.loc[before]), float(price.loc[after])
+    oi0, oi1 = open_interest.loc[before], open_interest.loc[after]
+    q0, q1 = oi0 / p0, oi1 / p1
+    long_l, short_l = long_liquidations.loc[after], short_liquidations.loc[after]
+    liquidations = long_l + short_l
+    return pd.Series(
+        {
+            "price_before": p0,
+            "price_after": p1,
+            "oi_before": oi0,
+            "oi_after": oi1,
+            "oi_lost": oi0 - oi1,
+            "oi_lost_share": (oi0 - oi1) / oi0,
+            "oi_base_before": q0,
+            "oi_base_after": q1,
+            "oi_base_lost": q0 - q1,
+            "oi_base_lost_share": (q0 - q1) / q0,
+            "oi_base_lost_value": (q0 - q1) * p1,
+            "long_liquidations": long_l,
+            "short_liquidations": short_l,
+            "liquidations": liquidations,
+            "long_share": long_l / liquidations,
+            "oi_lost_to_liquidations": (q0 - q1) * p1 / liquidations,
+        },
+        dtype=float,
+    )
+
+
+def liquidations_by_asset(
+    events: pd.DataFrame,
+    *,
+    value: str,
+    asset: str,
+    assets: Sequence[str],
+    freq: str = "D",
+    other: str = "other",
+) -> pd.DataFrame:
+    """Liquidated amount per period by collateral asset, the smaller assets pooled.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        One row per liquidation event on a DatetimeIndex.
+    value : str
+        Column with the amount of each event (e.g. debt repaid in USD).
+    asset : str
+        Column with the asset of each event (e.g. the collateral seized).
+    assets : sequence of str
+        Assets shown on their own, in this column order; all others are summed in ``other``.
+    freq : str, default "D"
+        Period of the sums (a pandas frequency; periods without events are left out).
+    other : str, default "other"
+        Name of the pooled column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by period start, columns (named ``asset``) ``assets`` then ``other``; sums of
+        ``value`` (0 where an asset had no event in the period). Rows add up to the period's
+        total.
+
+    Raises
+    ------
+    KeyError
+        If ``value`` or ``asset`` is not a column.
+
+    See Also
+    --------
+    open_interest_drop
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"usd": [1.0, 2.0, 4.0], "coll": ["WETH", "LINK", "WETH"]},
+    ...                   index=pd.to_datetime(["2021-05-19 01:00", "2021-05-19 02:00",
+    ...                                         "2021-05-20 03:00"]))
+    >>> liquidations_by_asset(ev, value="usd", asset="coll", assets=["WETH"])
+    asset       WETH  other
+    2021-05-19   1.0    2.0
+    2021-05-20   4.0    0.0
+    """
+    missing = [c for c in (value, asset) if c not in events.columns]
+    if missing:
+        raise KeyError(f"events has no column(s) {missing}")
+    keep = list(assets)
+    label = events[asset].where(events[asset].isin(keep), other).rename("asset")
+    sums = events.groupby([pd.Grouper(freq=freq), label])[value].sum().unstack().fillna(0.0)
+    return sums.reindex(columns=[*keep, other], fill_value=0.0)

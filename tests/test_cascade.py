@@ -23,11 +23,15 @@ from riskkit.cascade import (
     cascade_heatmap,
     critical_depth,
     lead_lag,
+    leverage_mix_grid,
     liquidation_density,
     liquidation_hunting_test,
     liquidation_map,
     liquidation_regression,
+    liquidations_by_asset,
     liquidity_spiral,
+    open_interest_drop,
+    regression_table,
     simulate_cascade,
 )
 from riskkit.exceptions import InsufficientDataError, RiskkitWarning
@@ -706,3 +710,88 @@ def test_liquidation_map_chart_marks() -> None:
     spec = m.chart(marks={"crash low": 87.0}).to_dict()
     assert len(spec["layer"]) == 4
     assert len(m.chart().to_dict()["layer"]) == 2
+
+
+# ------------------------------------------------------------------------------------------
+# Leverage mixes, regression tables and event summaries
+# ------------------------------------------------------------------------------------------
+
+
+def test_leverage_mix_grid_matches_cascade_grid_and_by_hand_leverage() -> None:
+    close = pd.Series([100.0, 100.0, 100.0])
+    oi = pd.Series([0.0, 1_000.0, 1_000.0])
+    mixes = {"low": [2.0], "high": [10.0, 20.0]}
+    g = leverage_mix_grid(close, oi, mixes, 100.0, [-0.05, -0.2], [1e3, 1e4], model="linear")
+    assert g["book"].tolist() == ["low"] * 4 + ["high"] * 4
+    # 10 BTC, half long: two 2.5 BTC cohorts a side at 10x and 20x; margin 2*(25 + 12.5) = 75
+    high = g[g["book"] == "high"]
+    assert high["book_notional"].iloc[0] == pytest.approx(1_000.0)
+    assert high["book_leverage"].iloc[0] == pytest.approx(1_000.0 / 75.0)
+    assert g.loc[g["book"] == "low", "book_leverage"].iloc[0] == pytest.approx(2.0)
+    book = book_from_open_interest(close, oi, leverage=[10.0, 20.0]).surviving(100.0)
+    direct = cascade_grid(book, 100.0, [-0.05, -0.2], [1e3, 1e4], model="linear")
+    np.testing.assert_allclose(high["total_return"].to_numpy(), direct["total_return"].to_numpy())
+    # a -20 % shock liquidates the 10x and 20x longs but never the 2x ones
+    assert (g.loc[g["book"] == "low", "long_notional"] == 0.0).all()
+    assert (high.loc[high["shock"] == -0.2, "long_notional"] > 0.0).all()
+    with pytest.raises(ValueError, match="mixes"):
+        leverage_mix_grid(close, oi, {}, 100.0, [-0.05], [1e3])
+
+
+def test_regression_table_cells_and_missing_regressors() -> None:
+    rng = np.random.default_rng(3)
+    ll = pd.Series(rng.exponential(1.0, 300))
+    sl = pd.Series(rng.exponential(1.0, 300))
+    r = -0.02 * ll + 0.01 * sl + pd.Series(rng.normal(0, 0.001, 300))
+    a = liquidation_regression(r, ll, sl)
+    b = liquidation_regression(r, ll, sl, pd.Series(rng.normal(0, 1, 300)))
+    t = regression_table({"a": a, "b": b})
+    assert list(t.columns) == ["a", "b"]
+    assert t.index[-2:].tolist() == ["R²", "observations"]
+    bl, tl = a.params["long_liquidations"], a.tvalues["long_liquidations"]
+    assert t.loc["long_liquidations", "a"] == f"{bl:+.4f} ({tl:+.1f})"
+    assert t.loc["long_liquidations", "a"].startswith("-0.0200")
+    assert t.loc["open_interest_change", "a"] == "–"
+    assert t.loc["observations", "b"] == "300"
+    with pytest.raises(ValueError, match="at least one"):
+        regression_table({})
+
+
+def test_open_interest_drop_by_hand() -> None:
+    idx = pd.to_datetime(["2025-10-10 16:00", "2025-10-10 20:00"])
+    price = pd.Series([120_000.0, 100_000.0], idx)
+    oi = pd.Series([60e9, 40e9], idx)  # 500,000 BTC, then 400,000 BTC
+    out = open_interest_drop(
+        price, oi, pd.Series([0.0, 2e9], idx), pd.Series([0.0, 0.5e9], idx), idx[0], idx[1]
+    )
+    assert out["oi_lost"] == pytest.approx(20e9)
+    assert out["oi_lost_share"] == pytest.approx(1 / 3)
+    assert out["oi_base_lost"] == pytest.approx(100_000.0)
+    assert out["oi_base_lost_share"] == pytest.approx(0.2)
+    assert out["oi_base_lost_value"] == pytest.approx(10e9)
+    assert out["liquidations"] == pytest.approx(2.5e9)
+    assert out["long_share"] == pytest.approx(0.8)
+    assert out["oi_lost_to_liquidations"] == pytest.approx(4.0)
+    # the quote-currency loss exceeds the coin loss when the price falls
+    assert out["oi_lost_share"] > out["oi_base_lost_share"]
+    with pytest.raises(KeyError):
+        open_interest_drop(price, oi, oi, oi, idx[0], pd.Timestamp("2030-01-01"))
+
+
+def test_liquidations_by_asset_rows_add_up() -> None:
+    idx = pd.to_datetime(
+        ["2021-05-19 01:00", "2021-05-19 02:00", "2021-05-19 03:00", "2021-05-21 00:00"]
+    )
+    ev = pd.DataFrame(
+        {"usd": [1.0, 2.0, 4.0, 8.0], "coll": ["WETH", "LINK", "WBTC", "WETH"]}, index=idx
+    )
+    out = liquidations_by_asset(ev, value="usd", asset="coll", assets=["WBTC", "WETH"])
+    assert out.columns.tolist() == ["WBTC", "WETH", "other"]
+    assert out.index.tolist() == list(pd.to_datetime(["2021-05-19", "2021-05-21"]))
+    np.testing.assert_allclose(out.sum(axis=1), ev["usd"].resample("D").sum().loc[out.index])
+    assert out.loc["2021-05-19", "other"] == 2.0
+    assert out.loc["2021-05-21", "WBTC"] == 0.0
+    # an asset with no events still gets its column
+    assert (liquidations_by_asset(ev, value="usd", asset="coll", assets=["DAI"])["DAI"] == 0).all()
+    with pytest.raises(KeyError, match="no column"):
+        liquidations_by_asset(ev, value="usd", asset="nope", assets=["WETH"])
