@@ -8,6 +8,7 @@ worth the repaid debt times (1 + liquidation bonus).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +28,11 @@ __all__ = [
     "AaveLiquidation",
     "aave_liquidation",
     "close_factor",
+    "daily_debt_repaid",
     "health_factor",
     "lending_liquidation_price",
+    "liquidations_by_collateral",
+    "realised_bonus",
 ]
 
 #: Aave v3 ``CLOSE_FACTOR_HF_THRESHOLD`` (0.95e18 in WAD).
@@ -378,3 +382,190 @@ def aave_liquidation(
         close_factor=cf,
         collateral_capped=bool(capped),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# liquidation events (one row per liquidationCall, e.g. riskkit.data.load_aave_v2_liquidations)
+# --------------------------------------------------------------------------------------------
+def _events(events: Any, columns: tuple[str, ...]) -> pd.DataFrame:
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError(f"events must be a DataFrame; got {type(events).__name__}")
+    missing = [c for c in columns if c not in events.columns]
+    if missing:
+        raise ValueError(f"events must have the columns {list(columns)}; missing {missing}")
+    return events
+
+
+def realised_bonus(
+    events: pd.DataFrame,
+    *,
+    by: str = "collateral_symbol",
+    periods: Mapping[str, tuple[str | None, str | None]] | None = None,
+) -> pd.DataFrame:
+    """Median liquidation bonus actually paid per collateral asset, from liquidation events.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per liquidation call with a time-ordered ``DatetimeIndex`` and the columns
+        ``collateral_usd`` (collateral seized, USD), ``principal_usd`` (debt repaid, USD) and
+        ``by``. Rows missing either USD value are dropped.
+    by : str, default "collateral_symbol"
+        Column to group by.
+    periods : mapping of str to (start, end), optional
+        Extra columns ``median <label>`` over the calls with ``start <= time < end``; ``None``
+        leaves that end open. Dates as strings or Timestamps.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``by`` (sorted): ``calls_priced`` (calls with both USD values), ``median``
+        (median realised bonus, fraction) and one ``median <label>`` column per period (NaN
+        where the period has no priced call of that asset).
+
+    Raises
+    ------
+    TypeError
+        If ``events`` is not a DataFrame.
+    ValueError
+        If a required column is missing.
+
+    See Also
+    --------
+    aave_liquidation
+
+    Notes
+    -----
+    The realised bonus of a call is
+
+    .. math:: b = \\frac{C_{\\text{seized}}}{D_{\\text{repaid}}} - 1,
+
+    with :math:`C_{\\text{seized}}` the USD value of the collateral seized and
+    :math:`D_{\\text{repaid}}` that of the debt repaid. It equals the configured liquidation
+    bonus when the joined prices are the protocol's oracle prices; medians are robust to the
+    rare price-join errors.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame(
+    ...     {"collateral_symbol": ["WETH", "WETH", "LINK"],
+    ...      "collateral_usd": [105.0, 210.0, 110.0], "principal_usd": [100.0, 200.0, 100.0]},
+    ...     index=pd.to_datetime(["2021-01-01", "2022-01-01", "2022-02-01"]))
+    >>> out = realised_bonus(ev, periods={"2022": ("2022-01-01", None)})
+    >>> out.round(3).to_dict("list")
+    {'calls_priced': [1, 2], 'median': [0.1, 0.05], 'median 2022': [0.1, 0.05]}
+    """
+    ev = _events(events, ("collateral_usd", "principal_usd", by))
+    both = ev.dropna(subset=["collateral_usd", "principal_usd"])
+    ratio = both["collateral_usd"] / both["principal_usd"] - 1.0
+    groups = ratio.groupby(both[by])
+    out = pd.DataFrame({"calls_priced": groups.size(), "median": groups.median()})
+    for label, (start, end) in (periods or {}).items():
+        keep = np.ones(len(both), dtype=bool)
+        if start is not None:
+            keep &= both.index >= start
+        if end is not None:
+            keep &= both.index < end
+        out[f"median {label}"] = ratio[keep].groupby(both.loc[keep, by]).median()
+    return out
+
+
+def liquidations_by_collateral(
+    events: pd.DataFrame, *, top: int = 7, by: str = "collateral_symbol"
+) -> pd.DataFrame:
+    """Number of liquidation calls and debt repaid per collateral asset, the rest pooled.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per liquidation call with the columns ``principal_usd`` (debt repaid, USD; may
+        be missing) and ``by``.
+    top : int, default 7
+        Assets with the most calls kept as rows, >= 1; the others are summed into one row
+        labelled ``"<n> others"`` (absent when there are no others).
+    by : str, default "collateral_symbol"
+        Column to group by.
+
+    Returns
+    -------
+    DataFrame
+        ``calls`` (all calls, priced or not), ``debt_repaid_usd`` (sum of the known
+        ``principal_usd``, USD) and ``share_of_calls`` (fraction), in decreasing order of calls.
+
+    Raises
+    ------
+    TypeError
+        If ``events`` is not a DataFrame.
+    ValueError
+        If a required column is missing or ``top`` < 1.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"collateral_symbol": ["WETH", "WETH", "LINK", "YFI"],
+    ...                    "principal_usd": [100.0, 300.0, 50.0, None]})
+    >>> liquidations_by_collateral(ev, top=1).to_dict("list")
+    {'calls': [2, 2], 'debt_repaid_usd': [400.0, 50.0], 'share_of_calls': [0.5, 0.5]}
+    """
+    ev = _events(events, ("principal_usd", by))
+    if int(top) < 1:
+        raise ValueError(f"top must be >= 1; got {top!r}")
+    agg = ev.groupby(by).agg(
+        calls=("principal_usd", "size"), debt_repaid_usd=("principal_usd", "sum")
+    )
+    agg = agg.sort_values("calls", ascending=False)
+    rest = agg.iloc[int(top) :]
+    out = agg.head(int(top))
+    if len(rest):
+        out = pd.concat([out, rest.sum().rename(f"{len(rest)} others").to_frame().T])
+    out["calls"] = out["calls"].astype(np.int64)
+    out["share_of_calls"] = out["calls"] / out["calls"].sum()
+    return out
+
+
+def daily_debt_repaid(
+    events: pd.DataFrame, assets: Sequence[str], *, by: str = "collateral_symbol"
+) -> pd.DataFrame:
+    """Debt repaid by liquidation calls per UTC day, one column per asset and one for the rest.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per liquidation call with a ``DatetimeIndex`` and the columns ``principal_usd``
+        (debt repaid, USD) and ``by``.
+    assets : sequence of str
+        Values of ``by`` that get their own column; all others go to the column ``"other"``.
+    by : str, default "collateral_symbol"
+        Column that names the asset.
+
+    Returns
+    -------
+    DataFrame
+        USD per day, indexed by every calendar day from the first to the last event (days
+        without calls are 0), columns ``[*assets, "other"]``.
+
+    Raises
+    ------
+    TypeError
+        If ``events`` is not a DataFrame with a DatetimeIndex.
+    ValueError
+        If a required column is missing or ``assets`` is empty.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"collateral_symbol": ["WETH", "LINK", "WETH"],
+    ...                    "principal_usd": [100.0, 50.0, 25.0]},
+    ...                   index=pd.to_datetime(["2021-05-19 10:00", "2021-05-19 11:00",
+    ...                                         "2021-05-21 09:00"]))
+    >>> daily_debt_repaid(ev, ["WETH"]).to_dict("list")
+    {'WETH': [100.0, 0.0, 25.0], 'other': [50.0, 0.0, 0.0]}
+    """
+    ev = _events(events, ("principal_usd", by))
+    if not isinstance(ev.index, pd.DatetimeIndex):
+        raise TypeError(f"events must have a DatetimeIndex; got {type(ev.index).__name__}")
+    keep = list(assets)
+    if not keep:
+        raise ValueError("assets must name at least one asset; got an empty sequence")
+    group = ev[by].where(ev[by].isin(keep), "other")
+    daily = ev["principal_usd"].groupby([ev.index.floor("D"), group]).sum().unstack()
+    daily = daily.reindex(columns=[*keep, "other"]).fillna(0.0)
+    return daily.asfreq("D", fill_value=0.0)

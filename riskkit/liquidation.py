@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,10 +39,12 @@ __all__ = [
     "chart_liquidation_ladder",
     "distance_to_liquidation",
     "effective_leverage",
+    "liquidation_losses",
     "liquidation_price",
     "liquidation_price_fixed_maintenance",
     "liquidation_price_tiered",
     "liquidation_table",
+    "liquidation_tables",
     "loss_beyond_bankruptcy",
     "min_liquidated_leverage_tiered",
     "partial_liquidation",
@@ -798,8 +801,9 @@ def chart_liquidation_ladder(
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`liquidation_table` (or several concatenated), with columns
-        ``leverage`` and ``liquidation_price``.
+        Output of :func:`liquidation_table` or :func:`liquidation_tables`, with columns
+        ``leverage`` and ``liquidation_price``. Only these, ``color``, ``entry`` and ``tier``
+        are embedded in the chart.
     color : str, optional
         Column that distinguishes lines (e.g. ``"venue"`` after concatenating tables, or
         ``"entry"``).
@@ -839,7 +843,11 @@ def chart_liquidation_ladder(
     missing = sorted(need - set(table.columns))
     if missing:
         raise ValueError(f"table is missing columns {missing}; got {list(table.columns)}")
-    data = table.copy()
+    # embed only the plotted and tooltip columns: a full liquidation_table would bloat the chart
+    shown = dict.fromkeys(
+        c for c in (color, "entry", "leverage", "liquidation_price", "tier") if c and c in table
+    )
+    data = table[list(shown)].copy()
     if color:
         data[color] = data[color].astype(str)
     enc: dict[str, Any] = {
@@ -997,6 +1005,174 @@ def loss_beyond_bankruptcy(
     q = _positive(size, "size")
     raw = s * q * (bp - fp) if c == "linear" else s * q * (1.0 / fp - 1.0 / bp)
     return wrap_like(np.maximum(raw, 0.0), side, bankruptcy_price, fill_price, size, name="loss")
+
+
+def liquidation_tables(
+    entry_price: ArrayLike,
+    leverage: ArrayLike,
+    tables: Mapping[str, MarginTiers],
+    *,
+    key: str = "venue",
+    allowed_only: bool = False,
+    side: str = "long",
+    notional: float = 10_000.0,
+    price_extreme: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """:func:`liquidation_table` for several tier tables, stacked with a label column.
+
+    Parameters
+    ----------
+    entry_price : float, array or Series
+        Entry price(s), quote per base (USD per BTC), > 0.
+    leverage : float or array
+        Leverage levels, >= 1.
+    tables : mapping of str to MarginTiers
+        Label (e.g. a venue name) to tier table, in the order wanted in the output.
+    key : str, default "venue"
+        Name of the label column (first column of the result).
+    allowed_only : bool, default False
+        Keep only the rows whose leverage the venue allows at that size (``leverage_allowed``).
+    side, notional, price_extreme
+        As in :func:`liquidation_table` (notional in USD).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`liquidation_table` preceded by ``key``, one block of rows per
+        table, with a fresh ``RangeIndex``.
+
+    Raises
+    ------
+    ValueError
+        If ``tables`` is empty or ``key`` collides with a column of :func:`liquidation_table`.
+
+    See Also
+    --------
+    liquidation_table, chart_liquidation_ladder
+
+    Examples
+    --------
+    >>> from riskkit.margin import load_tiers
+    >>> t = {"USD-M": load_tiers("binance_usdm_btcusdt_2021-03"),
+    ...      "COIN-M": load_tiers("binance_coinm_btcusd_2023")}
+    >>> df = liquidation_tables(100_000.0, [10], t, key="contract")
+    >>> df[["contract", "liquidation_price"]].round(2).values.tolist()
+    [['USD-M', 90361.45], ['COIN-M', 91272.73]]
+
+    By hand (tier 1, :math:`m = 0.4\\,\\%`): linear :math:`10^5 \\times 0.9/0.996 = 90{,}361.45`;
+    inverse :math:`10^5 \\times 1.004 \\times 10/11 = 91{,}272.73`.
+    """
+    if not tables:
+        raise ValueError("tables must name at least one MarginTiers; got an empty mapping")
+    parts = []
+    for label, tiers in tables.items():
+        tab = liquidation_table(
+            entry_price, leverage, tiers, side=side, notional=notional, price_extreme=price_extreme
+        )
+        if key in tab.columns:
+            raise ValueError(f"key must not be a column of liquidation_table; got {key!r}")
+        tab.insert(0, key, label)
+        parts.append(tab[tab["leverage_allowed"]] if allowed_only else tab)
+    return pd.concat(parts, ignore_index=True)
+
+
+def liquidation_losses(
+    entry_price: float,
+    price_extreme: pd.Series,
+    leverage: ArrayLike,
+    tiers: MarginTiers,
+    *,
+    side: str = "long",
+    notional: float = 10_000.0,
+) -> pd.DataFrame:
+    """Worst-case loss beyond bankruptcy when each liquidation fills at its bar's extreme.
+
+    For isolated positions opened at ``entry_price`` with the given leverage levels, find the
+    first bar whose low (long) or high (short) reaches each tier-aware liquidation price, and
+    suppose the liquidation order fills at that bar's extreme. Gaps through the bankruptcy
+    price then show up as losses that the insurance fund absorbs.
+
+    Parameters
+    ----------
+    entry_price : float
+        Entry price, quote per base (USD per BTC), > 0.
+    price_extreme : Series
+        Bar lows (long) or highs (short) after entry, same units, time-ordered index.
+    leverage : float or array
+        Leverage levels, >= 1.
+    tiers : MarginTiers
+        The venue's table; its ``contract`` decides linear or inverse.
+    side : {"long", "short"}, default "long"
+        Position direction.
+    notional : float, default 10,000
+        Position notional at entry in USD (linear size ``notional / entry_price`` base units;
+        inverse size ``notional`` USD).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``leverage``: ``liquidation_price``, ``bankruptcy_price``, ``margin``
+        (settlement currency), ``liquidated`` (some bar reached the liquidation price),
+        ``first_hit`` (label of that bar, NaT if none), ``fill_price`` (its extreme, NaN if
+        none), ``loss`` (loss beyond bankruptcy, settlement currency, NaN if not liquidated)
+        and ``loss_to_margin`` (``loss / margin``).
+
+    Raises
+    ------
+    TypeError
+        If ``price_extreme`` is not a Series or ``tiers`` not a MarginTiers.
+    ValueError
+        If ``price_extreme`` is empty, or for the reasons of :func:`liquidation_table`.
+
+    See Also
+    --------
+    liquidation_table, loss_beyond_bankruptcy
+
+    Notes
+    -----
+    The fill at the bar's extreme is an upper bound on the loss: engines fill at the best
+    prices the book offers, and venues trigger on a mark price that moves less than trades.
+    For a linear long with size :math:`Q`, bankruptcy price :math:`P_b` and fill :math:`P_f`,
+
+    .. math:: \\ell = \\max\\{0,\\ Q(P_b - P_f)\\}.
+
+    Examples
+    --------
+    >>> from riskkit.margin import load_tiers
+    >>> usdm = load_tiers("binance_usdm_btcusdt_2021-03")
+    >>> lows = pd.Series([99_000.0, 97_000.0, 85_000.0], index=[1, 2, 3])
+    >>> out = liquidation_losses(100_000.0, lows, [10, 50], usdm)
+    >>> out["first_hit"].tolist(), out["loss"].round(2).tolist()
+    ([3, 2], [500.0, 100.0])
+
+    By hand (tier 1, :math:`m = 0.4\\,\\%`, size 0.1 BTC): the 10x long has
+    :math:`P_{liq} = 90{,}361.45` and :math:`P_b = 90{,}000`, first reached in bar 3, filled at
+    85,000: :math:`0.1 \\times 5{,}000 = 500` USD. The 50x long has :math:`P_{liq} = 98{,}393.57`
+    and :math:`P_b = 98{,}000`, reached in bar 2 at 97,000: :math:`0.1 \\times 1{,}000 = 100` USD.
+    """
+    if not isinstance(price_extreme, pd.Series):
+        raise TypeError(f"price_extreme must be a Series; got {type(price_extreme).__name__}")
+    if price_extreme.empty:
+        raise ValueError("price_extreme must hold at least one bar; got an empty Series")
+    sgn = float(_sign(check_option(side, "side", ("long", "short"))))
+    x = _positive(price_extreme, "price_extreme")
+    tab = liquidation_table(entry_price, leverage, tiers, side=side, notional=notional)
+    out = tab.set_index("leverage")[["liquidation_price", "bankruptcy_price", "margin"]]
+    reach = sgn * (x[None, :] - out["liquidation_price"].to_numpy()[:, None]) <= 0
+    out["liquidated"] = reach.any(axis=1)
+    first = reach.argmax(axis=1)
+    labels = price_extreme.index
+    out["first_hit"] = pd.Series(labels[first], index=out.index).where(out["liquidated"])
+    out["fill_price"] = np.where(out["liquidated"], x[first], np.nan)
+    e = float(entry_price)
+    size = notional / e if tiers.contract == "linear" else notional
+    fill = out["fill_price"].fillna(e).to_numpy()
+    loss = loss_beyond_bankruptcy(
+        side, out["bankruptcy_price"].to_numpy(), fill, size, tiers.contract
+    )
+    out["loss"] = np.where(out["liquidated"], loss, np.nan)
+    out["loss_to_margin"] = out["loss"] / out["margin"]
+    return out
 
 
 # --------------------------------------------------------------------------------------------

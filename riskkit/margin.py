@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import tomllib
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "MarginTiers",
     "available_tiers",
     "chart_max_leverage",
+    "compare_tiers",
     "cross_account",
     "fee_to_close",
     "initial_margin",
@@ -807,6 +809,53 @@ def load_tiers(name: str) -> MarginTiers:
         meta["contract_size"] = float(meta_raw["contract_size"])
     logger.debug("loaded tier snapshot %s (%d tiers)", name, len(frame))
     return MarginTiers.from_frame(frame, **meta)
+
+
+def compare_tiers(tables: Mapping[str, MarginTiers]) -> pd.DataFrame:
+    """Side-by-side conventions of several tier tables, one row per table.
+
+    Parameters
+    ----------
+    tables : mapping of str to MarginTiers
+        Label (e.g. a venue name) to tier table.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by label: ``symbol``, ``contract``, ``settlement_currency``, ``vintage``,
+        ``n_tiers``, ``max_leverage`` (tier 1, x), ``tier_basis`` and ``maintenance_basis``
+        (see :class:`MarginTiers`).
+
+    Raises
+    ------
+    TypeError
+        If a value is not a :class:`MarginTiers`.
+
+    See Also
+    --------
+    MarginTiers, chart_max_leverage
+
+    Examples
+    --------
+    >>> t = MarginTiers.from_rates([0, 50_000], [0.004, 0.005], [125, 100], symbol="BTCUSDT")
+    >>> compare_tiers({"A": t})[["n_tiers", "max_leverage"]].to_dict("list")
+    {'n_tiers': [2], 'max_leverage': [125.0]}
+    """
+    rows = {}
+    for label, t in tables.items():
+        if not isinstance(t, MarginTiers):
+            raise TypeError(f"tables[{label!r}] must be a MarginTiers; got {type(t).__name__}")
+        rows[label] = {
+            "symbol": t.symbol,
+            "contract": t.contract,
+            "settlement_currency": t.settlement_currency,
+            "vintage": t.vintage,
+            "n_tiers": t.n_tiers,
+            "max_leverage": float(t.max_leverage[0]),
+            "tier_basis": t.tier_basis,
+            "maintenance_basis": t.maintenance_basis,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def chart_max_leverage(

@@ -12,8 +12,11 @@ from reference.venue_examples import EXAMPLES
 from riskkit.lending import (
     aave_liquidation,
     close_factor,
+    daily_debt_repaid,
     health_factor,
     lending_liquidation_price,
+    liquidations_by_collateral,
+    realised_bonus,
 )
 
 
@@ -88,3 +91,58 @@ def test_property_health_factor_is_one_at_liquidation_price(
 def test_lending_errors(call, exc, match) -> None:
     with pytest.raises(exc, match=match):
         call()
+
+
+def _events() -> pd.DataFrame:
+    # by hand: WETH bonuses 5 %, 10 %, 4 % (2022); LINK 10 %, then 7.5 % (2022); YFI unpriced
+    return pd.DataFrame(
+        {
+            "collateral_symbol": ["WETH", "WETH", "LINK", "LINK", "WETH", "YFI"],
+            "collateral_usd": [105.0, 110.0, 220.0, 107.5, 52.0, np.nan],
+            "principal_usd": [100.0, 100.0, 200.0, 100.0, 50.0, 40.0],
+        },
+        index=pd.to_datetime(
+            ["2021-01-05", "2021-03-01", "2021-03-02", "2022-02-01", "2022-03-01", "2022-03-02"],
+            utc=True,
+        ),
+    )
+
+
+def test_realised_bonus_by_hand() -> None:
+    out = realised_bonus(
+        _events(), periods={"2021": (None, "2022-01-01"), "2022": ("2022-01-01", None)}
+    )
+    assert out.index.tolist() == ["LINK", "WETH"]  # YFI has no collateral price
+    assert out["calls_priced"].tolist() == [2, 3]
+    np.testing.assert_allclose(out["median"], [0.0875, 0.05])
+    np.testing.assert_allclose(out["median 2021"], [0.10, 0.075])
+    np.testing.assert_allclose(out["median 2022"], [0.075, 0.04])
+    with pytest.raises(ValueError, match="missing"):
+        realised_bonus(_events().drop(columns="collateral_usd"))
+    with pytest.raises(TypeError, match="DataFrame"):
+        realised_bonus([1, 2])  # type: ignore[arg-type]
+
+
+def test_liquidations_by_collateral_pools_the_rest() -> None:
+    out = liquidations_by_collateral(_events(), top=1)
+    assert out.index.tolist() == ["WETH", "2 others"]
+    assert out["calls"].tolist() == [3, 3]  # every call counts, priced or not
+    assert out["debt_repaid_usd"].tolist() == [250.0, 340.0]
+    assert out["share_of_calls"].sum() == pytest.approx(1.0)
+    assert len(liquidations_by_collateral(_events(), top=10)) == 3  # no "others" row
+    with pytest.raises(ValueError, match="top must be >= 1"):
+        liquidations_by_collateral(_events(), top=0)
+
+
+def test_daily_debt_repaid_sums_and_fills_days() -> None:
+    ev = _events()
+    out = daily_debt_repaid(ev, ["WETH"])
+    assert out.columns.tolist() == ["WETH", "other"]
+    assert len(out) == (ev.index[-1].floor("D") - ev.index[0].floor("D")).days + 1
+    assert out.to_numpy().sum() == pytest.approx(ev["principal_usd"].sum())  # nothing lost
+    assert out.loc["2021-03-02", "other"] == 200.0
+    assert out.loc["2021-03-03"].sum() == 0.0
+    with pytest.raises(ValueError, match="at least one asset"):
+        daily_debt_repaid(ev, [])
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        daily_debt_repaid(ev.reset_index(drop=True), ["WETH"])

@@ -25,10 +25,12 @@ from riskkit.liquidation import (
     chart_liquidation_ladder,
     distance_to_liquidation,
     effective_leverage,
+    liquidation_losses,
     liquidation_price,
     liquidation_price_fixed_maintenance,
     liquidation_price_tiered,
     liquidation_table,
+    liquidation_tables,
     loss_beyond_bankruptcy,
     min_liquidated_leverage_tiered,
     partial_liquidation,
@@ -612,3 +614,68 @@ def test_min_liquidated_leverage_tiered_errors() -> None:
         min_liquidated_leverage_tiered(1.0, -1.0, t)
     with pytest.raises(ValueError, match="side"):
         min_liquidated_leverage_tiered(1.0, 1.0, t, side="up")
+
+
+def test_liquidation_tables_stacks_by_label_and_filters_allowed() -> None:
+    usdm = load_tiers("binance_usdm_btcusdt_2021-03")
+    coinm = load_tiers("binance_coinm_btcusd_2023")
+    hl = load_tiers("hyperliquid_btc_2025")  # max 40x
+    lev = [10.0, 50.0]
+    got = liquidation_tables(100_000.0, lev, {"lin": usdm, "inv": coinm}, key="contract")
+    assert got.columns[0] == "contract"
+    assert got["contract"].tolist() == ["lin", "lin", "inv", "inv"]
+    assert list(got.index) == [0, 1, 2, 3]
+    # each block equals liquidation_table on its own (by hand: 90,361.45 and 91,272.73 at 10x)
+    np.testing.assert_allclose(
+        got["liquidation_price"].iloc[2:],
+        liquidation_table(100_000.0, lev, coinm)["liquidation_price"],
+    )
+    assert got["liquidation_price"].iloc[0] == pytest.approx(1e5 * 0.9 / 0.996)
+    assert got["liquidation_price"].iloc[2] == pytest.approx(1e5 * 1.004 * 10 / 11)
+    only = liquidation_tables(100_000.0, lev, {"hl": hl, "usdm": usdm}, allowed_only=True)
+    assert only[["venue", "leverage"]].values.tolist() == [
+        ["hl", 10.0],
+        ["usdm", 10.0],
+        ["usdm", 50.0],
+    ]
+    with pytest.raises(ValueError, match="at least one"):
+        liquidation_tables(100_000.0, lev, {})
+    with pytest.raises(ValueError, match="key must not be a column"):
+        liquidation_tables(100_000.0, lev, {"a": hl}, key="tier")
+
+
+def test_liquidation_losses_by_hand_and_invariants() -> None:
+    usdm = load_tiers("binance_usdm_btcusdt_2021-03")
+    hours = pd.date_range("2025-10-10 19:00", periods=4, freq="h", tz="UTC")
+    lows = pd.Series([99_500.0, 98_100.0, 85_000.0, 80_000.0], index=hours)
+    got = liquidation_losses(100_000.0, lows, [2, 10, 50], usdm)
+    # 2x: P_liq = 1e5 x 0.5 / 0.996 = 50,200.8 never reached
+    assert not got.loc[2.0, "liquidated"]
+    assert pd.isna(got.loc[2.0, "first_hit"]) and np.isnan(got.loc[2.0, "loss"])
+    # 10x: first reached at 21:00 (85,000); size 0.1 BTC, P_b = 90,000: loss 500 USD, 50 % of margin
+    assert got.loc[10.0, "first_hit"] == hours[2]
+    assert got.loc[10.0, "loss"] == pytest.approx(500.0)
+    assert got.loc[10.0, "loss_to_margin"] == pytest.approx(0.5)
+    # 50x: P_liq = 98,393.57 reached at 20:00 (98,100), above P_b = 98,000: no loss
+    assert got.loc[50.0, "first_hit"] == hours[1]
+    assert got.loc[50.0, "fill_price"] == 98_100.0
+    assert got.loc[50.0, "loss"] == 0.0
+    # the verdict agrees with liquidation_table at the window's low
+    ref = liquidation_table(100_000.0, [2, 10, 50], usdm, price_extreme=lows.min())
+    assert got["liquidated"].tolist() == ref["liquidated"].tolist()
+    # a short mirrors: highs that gap through its bankruptcy price
+    highs = pd.Series([100_500.0, 112_000.0], index=[1, 2])
+    short = liquidation_losses(100_000.0, highs, [10], usdm, side="short")
+    assert short.loc[10.0, "loss"] == pytest.approx(0.1 * (112_000.0 - 110_000.0))
+    with pytest.raises(TypeError, match="price_extreme must be a Series"):
+        liquidation_losses(100_000.0, [1.0], [10], usdm)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="empty"):
+        liquidation_losses(100_000.0, pd.Series([], dtype=float), [10], usdm)
+
+
+def test_chart_liquidation_ladder_embeds_only_shown_columns() -> None:
+    t = load_tiers("hyperliquid_btc_2025")
+    full = liquidation_tables(100_000.0, [2, 5], {"hl": t})
+    spec = chart_liquidation_ladder(full, color="venue").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert set(rows[0]) == {"venue", "entry", "leverage", "liquidation_price", "tier"}

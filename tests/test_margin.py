@@ -16,6 +16,7 @@ from riskkit.exceptions import TierMismatchWarning
 from riskkit.margin import (
     MarginTiers,
     available_tiers,
+    compare_tiers,
     cross_account,
     fee_to_close,
     initial_margin,
@@ -204,3 +205,15 @@ def test_chart_max_leverage_steps_in_usd() -> None:
         chart_max_leverage({"COIN-M": coinm})
     with pytest.raises(ValueError, match="at least one"):
         chart_max_leverage({})
+
+
+def test_compare_tiers_reads_each_table() -> None:
+    names = {"usdm": "binance_usdm_btcusdt_2021-03", "bybit": "bybit_linear_btcusdt_2021"}
+    tables = {k: load_tiers(v) for k, v in names.items()}
+    out = compare_tiers(tables)
+    assert out.index.tolist() == ["usdm", "bybit"]
+    assert out.loc["usdm", "max_leverage"] == 125.0  # Binance USD-M tier 1
+    assert out.loc["bybit", "tier_basis"] == "entry"  # Bybit classic fixes the tier at entry
+    assert out.loc["usdm", "n_tiers"] == tables["usdm"].n_tiers
+    with pytest.raises(TypeError, match=r"tables\['x'\] must be a MarginTiers"):
+        compare_tiers({"x": "binance"})  # type: ignore[dict-item]
