@@ -14,7 +14,9 @@ Three answers to one question, *does a leveraged position survive the volatility
    highest leverage that historically survived (:func:`critical_leverage`,
    :func:`max_leverage`).
 
-:func:`liquidation_estimates` puts the three side by side on one OHLC frame.
+:func:`liquidation_estimates` puts the three side by side on one OHLC frame, and
+:func:`liquidating_moves` counts the single bars that would have liquidated a position against
+the count a normal model expects.
 
 Every function uses the isolated linear liquidation price
 
@@ -61,6 +63,7 @@ __all__ = [
     "fit_return_model",
     "historical_survival",
     "kaplan_meier",
+    "liquidating_moves",
     "liquidation_estimates",
     "liquidation_probability_gbm",
     "max_leverage",
@@ -1141,6 +1144,103 @@ def expected_time_to_liquidation_gbm(
     return float(t) if t.ndim == 0 else t
 
 
+def liquidating_moves(
+    returns: Any,
+    leverage: Any,
+    *,
+    side: str = "long",
+    maintenance_margin_rate: float = 0.005,
+) -> pd.DataFrame:
+    """Count the one-bar moves that would liquidate a position, against a normal model.
+
+    For each leverage, the number of bars whose log return reached the log distance from entry
+    to the liquidation price (a fall for a long, a rise for a short), and the number a normal
+    distribution with the sample mean and standard deviation expects. Their ratio measures how
+    wrong the normal model is at the move size that matters for that leverage.
+
+    Parameters
+    ----------
+    returns : array-like or pandas.Series of float
+        Close-to-close log returns, one per bar (any bar size); NaNs are dropped.
+    leverage : float or array-like
+        Notional / margin, > 0, one or more values.
+    side : {"long", "short"}
+        Direction of the position.
+    maintenance_margin_rate : float
+        Maintenance margin as a fraction of notional, in [0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``leverage``; columns ``move_to_liquidation`` (simple return from entry to the
+        liquidation price, as a positive fraction), ``nobs`` (returns used), ``observed``
+        (bars that reached it), ``expected_normal`` (normal-model count) and ``ratio``
+        (observed / expected).
+
+    Raises
+    ------
+    ValueError
+        If ``leverage`` is not > 0 or ``side`` is unknown.
+    InsufficientDataError
+        If fewer than 2 finite returns are given.
+
+    See Also
+    --------
+    liquidation_probability_gbm : the same normal model over a multi-bar horizon.
+
+    Notes
+    -----
+    For a long with leverage :math:`L` and maintenance margin rate :math:`m`, the liquidation
+    price over the entry is :math:`\\rho = (1 - 1/L)/(1 - m)` and the threshold is
+    :math:`b = \\ln\\rho`. With :math:`n` returns :math:`r_t` of mean :math:`\\bar r` and
+    standard deviation :math:`s` (``ddof=1``),
+
+    .. math::
+
+        O = \\#\\{t : r_t \\le b\\}, \\qquad E = n\\,\\Phi\\Bigl(\\frac{b - \\bar r}{s}\\Bigr),
+
+    with :math:`\\Phi` the standard normal CDF. A short uses :math:`\\rho = (1 + 1/L)/(1 + m)`
+    and counts :math:`r_t \\ge \\ln\\rho`. A move is measured close to close: a bar's low can
+    liquidate without its close doing so, so :math:`O` is a lower bound on one-bar
+    liquidations (see :func:`time_to_liquidation` for the scan on lows). Volatility clusters, so
+    the bars are not independent and the counts are descriptive, not a test.
+
+    Examples
+    --------
+    Five returns, one of -12 %: a 10x long (threshold :math:`\\ln(0.9/0.995) = -10.0\\,\\%`)
+    was reached once; a 5x long (:math:`\\ln(0.8/0.995) = -21.8\\,\\%`) never.
+
+    >>> out = liquidating_moves([0.01, -0.01, 0.02, -0.12, 0.0], [5, 10])
+    >>> out["observed"].tolist(), out["move_to_liquidation"].round(4).tolist()
+    ([0, 1], [0.196, 0.0955])
+    """
+    sign = _side(side)
+    m = _mmr(maintenance_margin_rate)
+    levs, _ = _leverages(leverage)
+    r = np.atleast_1d(as_float_array(returns, "returns", allow_nan=True))
+    r = r[np.isfinite(r)]
+    if r.size < 2:
+        raise InsufficientDataError(
+            f"liquidating_moves needs at least 2 finite returns; got {r.size}"
+        )
+    b = _log_barrier(levs, sign, m)
+    x = sign * r
+    observed = (x[None, :] <= b[:, None]).sum(axis=1)
+    expected = r.size * special.ndtr((b - sign * r.mean()) / r.std(ddof=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = observed / expected
+    return pd.DataFrame(
+        {
+            "move_to_liquidation": np.abs(_liquidation_ratio(levs, sign, m) - 1.0),
+            "nobs": r.size,
+            "observed": observed,
+            "expected_normal": expected,
+            "ratio": ratio,
+        },
+        index=pd.Index(levs, name="leverage"),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Monte Carlo
 # --------------------------------------------------------------------------------------------
@@ -1696,6 +1796,89 @@ class LiquidationEstimates:
             )
         other = self.liquidation_prob.drop(columns=reference)
         return other.sub(self.liquidation_prob[reference], axis=0)
+
+    def compare(
+        self, model: str = "gbm", *, reference: str = "historical", min_prob: float = 0.0
+    ) -> pd.DataFrame:
+        """Two estimates side by side with their ratio ``reference / model``.
+
+        Parameters
+        ----------
+        model : str
+            Column of :attr:`liquidation_prob` to judge (``"gbm"``, ``"student_t"``, ...).
+        reference : str
+            Column taken as the truth; default ``"historical"``.
+        min_prob : float
+            The ratio is NaN where the model's probability is below ``min_prob`` (a fraction in
+            [0, 1]): a ratio of two near-zero probabilities says little. Default 0.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``(leverage, horizon)``; columns ``reference``, ``model`` and ``ratio``. A ratio
+            above 1 means the model understated the risk that materialised.
+
+        Raises
+        ------
+        ValueError
+            If ``model`` or ``reference`` is not a column, or ``min_prob`` is outside [0, 1].
+
+        See Also
+        --------
+        gap : the difference instead of the ratio.
+
+        Examples
+        --------
+        >>> idx = pd.MultiIndex.from_tuples([(2, 30), (10, 1)], names=["leverage", "horizon"])
+        >>> est = LiquidationEstimates(
+        ...     pd.DataFrame({"historical": [0.02, 0.10], "gbm": [0.0005, 0.05]}, index=idx),
+        ...     pd.DataFrame(index=idx), 0.03, 0.0, pd.DataFrame(), 100, "long", 0.005)
+        >>> est.compare(min_prob=0.001)["ratio"].tolist()
+        [nan, 2.0]
+        """
+        cols = tuple(self.liquidation_prob.columns)
+        check_option(model, "model", cols)
+        check_option(reference, "reference", cols)
+        check_range(as_float_array(min_prob, "min_prob"), "min_prob", 0.0, 1.0)
+        ref = self.liquidation_prob[reference]
+        mod = self.liquidation_prob[model]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = (ref / mod).where(mod >= min_prob)
+        return pd.DataFrame({reference: ref, model: mod, "ratio": ratio})
+
+    def standardized_distance(self) -> pd.Series:
+        """Distance to liquidation in standard deviations of the horizon's log return.
+
+        Returns
+        -------
+        pandas.Series
+            Index ``(leverage, horizon)``; :math:`z = |b| / (\\sigma\\sqrt{h})`, infinite where
+            the position cannot be liquidated (a long at 1x or less).
+
+        Notes
+        -----
+        With :math:`b = \\ln\\frac{1-1/L}{1-m}` the log distance from the entry to a long's
+        liquidation price (:math:`\\ln\\frac{1+1/L}{1+m}` for a short), :math:`\\sigma` the
+        per-bar volatility of :attr:`volatility` and :math:`h` the horizon in bars. It is the
+        yardstick of the normal model: about 2 or more and a normal model understates fat-tailed
+        risk, about 1 and it tends to overstate it.
+
+        Examples
+        --------
+        A 10x long (m = 0.005) at 3 % a bar over one bar: :math:`-\\ln(0.9/0.995)/0.03 = 3.34`.
+
+        >>> idx = pd.MultiIndex.from_tuples([(10, 1)], names=["leverage", "horizon"])
+        >>> est = LiquidationEstimates(
+        ...     pd.DataFrame({"historical": [0.1]}, index=idx), pd.DataFrame(index=idx),
+        ...     0.03, 0.0, pd.DataFrame(), 100, "long", 0.005)
+        >>> round(float(est.standardized_distance().iloc[0]), 2)
+        3.34
+        """
+        idx = self.liquidation_prob.index
+        lev = idx.get_level_values("leverage").to_numpy(dtype=float)
+        hor = idx.get_level_values("horizon").to_numpy(dtype=float)
+        b = _log_barrier(lev, _side(self.side), self.maintenance_margin_rate)
+        return pd.Series(-b / (self.volatility * np.sqrt(hor)), index=idx, name="z")
 
     def summary(self) -> pd.DataFrame:
         """Probabilities per method and the gap of every model to the historical estimate."""

@@ -18,6 +18,7 @@ from riskkit.leverage import (
     empirical_kelly_leverage,
     funding_carry,
     funding_carry_table,
+    funding_liquidation_time,
     kelly_leverage,
     leverage_growth_table,
     leveraged_equity,
@@ -260,3 +261,49 @@ def test_chart_leverage_growth_drops_wiped_out_points():
     assert len(values) == 3 * 3 - 1  # the wiped-out 10x realised point is left out
     with pytest.raises(ValueError, match="missing columns"):
         chart_leverage_growth(tab.drop(columns="gbm"))
+
+
+# -------------------------------------------------------------------------------------------
+# time until funding liquidates
+# -------------------------------------------------------------------------------------------
+
+
+def test_funding_liquidation_time_by_hand():
+    # by hand, see docstring: buffer 1/10 - 0.005 = 0.095, drain 1095 x 0.0001 = 0.1095 a year
+    assert funding_liquidation_time([0.0001], 10.0, periods_per_year=1095) == pytest.approx(
+        0.095 / 0.1095, rel=1e-12
+    )
+    # 50x: buffer 0.015 -> 0.015 / 0.1095 years = 50.0 days
+    assert 365 * funding_liquidation_time(
+        [0.0001, 0.0001], 50.0, periods_per_year=1095
+    ) == pytest.approx(50.0, rel=1e-12)
+    # m = 0: 2x long at 0.03 % per 8 h, 0.5 / (1095 x 0.0003) years
+    assert funding_liquidation_time(
+        [0.0003], 2.0, maintenance_margin_rate=0.0, periods_per_year=1095
+    ) == pytest.approx(0.5 / 0.3285, rel=1e-12)
+
+
+def test_funding_liquidation_time_sign_and_bounds():
+    levs = np.array([2.0, 10.0, 200.0, 500.0])
+    t = funding_liquidation_time([0.0001], levs, periods_per_year=1095)
+    assert isinstance(t, np.ndarray) and t.shape == (4,)
+    assert np.all(np.diff(t) <= 0)  # more leverage, less time
+    assert t[-1] == 0.0 and t[-2] == 0.0  # L >= 1/m: already at maintenance
+    # a long that receives funding on average, or a short that receives it, is never drained
+    assert funding_liquidation_time([-0.0001], 10.0, periods_per_year=1095) == math.inf
+    assert funding_liquidation_time([0.0001], 10.0, side="short", periods_per_year=1095) == math.inf
+    # consistent with funding_carry: time x carry at L = buffer as a share of the margin
+    f = pd.Series([0.0001, 0.0003, -0.0001])
+    carry = funding_carry(f, 5.0, periods_per_year=1095)
+    assert funding_liquidation_time(f, 5.0, periods_per_year=1095) * carry == pytest.approx(
+        5.0 * (1 / 5.0 - 0.005)
+    )
+
+
+def test_funding_liquidation_time_errors():
+    with pytest.raises(ValueError, match="maintenance_margin_rate"):
+        funding_liquidation_time([0.0001], 10.0, maintenance_margin_rate=1.0, periods_per_year=3)
+    with pytest.raises(ValueError, match="leverage"):
+        funding_liquidation_time([0.0001], 0.0, periods_per_year=1095)
+    with pytest.raises(InsufficientDataError, match="finite funding print"):
+        funding_liquidation_time([np.nan], 10.0, periods_per_year=1095)

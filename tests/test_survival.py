@@ -14,12 +14,14 @@ from scipy import integrate, stats
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival import (
     HistoricalSurvival,
+    LiquidationEstimates,
     MonteCarloLiquidation,
     critical_leverage,
     expected_time_to_liquidation_gbm,
     fit_return_model,
     historical_survival,
     kaplan_meier,
+    liquidating_moves,
     liquidation_estimates,
     liquidation_probability_gbm,
     max_leverage,
@@ -651,3 +653,84 @@ def test_liquidation_estimates_chart_options():
     linear = est.chart().to_dict()
     assert linear["spec"]["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert linear["spec"]["width"] <= 520
+
+
+# -------------------------------------------------------------------------------------------
+# one-bar liquidating moves against a normal model
+# -------------------------------------------------------------------------------------------
+
+
+def test_liquidating_moves_by_hand():
+    r = np.array([0.01, -0.01, 0.02, -0.12, 0.0])
+    out = liquidating_moves(pd.Series(r), [5, 10, 20])
+    # by hand: thresholds ln(0.8/0.995) = -0.218, ln(0.9/0.995) = -0.100, ln(0.95/0.995) = -0.046
+    assert out["observed"].tolist() == [0, 1, 1]
+    assert out["nobs"].tolist() == [5, 5, 5]
+    np.testing.assert_allclose(
+        out["move_to_liquidation"], [1 - 0.8 / 0.995, 1 - 0.9 / 0.995, 1 - 0.95 / 0.995]
+    )
+    # expected count: n Phi((b - mean) / sd), mean -0.02, sd (ddof=1) from scipy
+    b = np.log(0.9 / 0.995)
+    expected = 5 * stats.norm.cdf(b, r.mean(), r.std(ddof=1))
+    assert out.loc[10.0, "expected_normal"] == pytest.approx(expected, rel=1e-12)
+    assert out.loc[10.0, "ratio"] == pytest.approx(1 / expected, rel=1e-12)
+
+
+def test_liquidating_moves_short_mirrors_long_and_normal_sample_has_ratio_near_one():
+    rng = np.random.default_rng(20251010)
+    r = rng.normal(0.0, 0.02, 200_000)
+    longs = liquidating_moves(r, [20, 50])
+    shorts = liquidating_moves(-r, [20, 50], side="short", maintenance_margin_rate=0.005)
+    # a short's threshold ln((1 + 1/L)/(1 + m)) differs from the long's; count by hand
+    for lev in [20, 50]:
+        up = np.log((1 + 1 / lev) / 1.005)
+        assert shorts.loc[float(lev), "observed"] == int((-r >= up).sum())
+        assert longs.loc[float(lev), "observed"] == int((r <= np.log((1 - 1 / lev) / 0.995)).sum())
+    # on normal data the model is right: ratios within 5 % of 1 (about 9,000 and 40,000 hits)
+    np.testing.assert_allclose(longs["ratio"], 1.0, rtol=0.05)
+    # a long at 1x cannot be liquidated: no hit, no expected hit
+    one = liquidating_moves(r, 1.0)
+    assert one["observed"].iloc[0] == 0 and one["expected_normal"].iloc[0] == 0.0
+
+
+def test_liquidating_moves_errors():
+    with pytest.raises(InsufficientDataError, match="at least 2 finite returns; got 1"):
+        liquidating_moves([0.01, np.nan], 10)
+    with pytest.raises(ValueError, match="leverage"):
+        liquidating_moves([0.01, 0.02], -2)
+    with pytest.raises(ValueError, match="side"):
+        liquidating_moves([0.01, 0.02], 2, side="sideways")
+
+
+def _estimates(prob, vol=0.03, m=0.005, side="long"):
+    idx = pd.MultiIndex.from_tuples(list(prob), names=["leverage", "horizon"])
+    frame = pd.DataFrame(list(prob.values()), index=idx, columns=["historical", "gbm"])
+    return LiquidationEstimates(
+        frame, pd.DataFrame(index=idx), vol, 0.0, pd.DataFrame(), 100, side, m
+    )
+
+
+def test_liquidation_estimates_compare_and_standardized_distance():
+    est = _estimates({(2, 30): (0.02, 0.0005), (3, 7): (0.04, 0.01), (10, 1): (0.10, 0.05)})
+    cmp = est.compare(min_prob=0.001)
+    assert list(cmp.columns) == ["historical", "gbm", "ratio"]
+    assert np.isnan(cmp.loc[(2, 30), "ratio"])  # model below min_prob
+    np.testing.assert_allclose(cmp["ratio"].iloc[1:], [4.0, 2.0])
+    inverse = est.compare("historical", reference="gbm")
+    np.testing.assert_allclose(inverse["ratio"] * est.compare()["ratio"], 1.0)
+    # z = -ln((1 - 1/L)/(1 - m)) / (sigma sqrt(h)), by hand
+    z = est.standardized_distance()
+    np.testing.assert_allclose(
+        z.to_numpy(),
+        [
+            -np.log(0.5 / 0.995) / (0.03 * np.sqrt(30)),
+            -np.log((2 / 3) / 0.995) / (0.03 * np.sqrt(7)),
+            -np.log(0.9 / 0.995) / 0.03,
+        ],
+    )
+    short = _estimates({(10, 4): (0.1, 0.1)}, side="short").standardized_distance()
+    assert short.iloc[0] == pytest.approx(np.log(1.1 / 1.005) / 0.06)
+    with pytest.raises(ValueError, match="model"):
+        est.compare("garch")
+    with pytest.raises(ValueError, match="min_prob"):
+        est.compare(min_prob=2.0)
