@@ -10,6 +10,7 @@ functions here test membership and warn outside it.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,10 @@ __all__ = [
     "cornish_fisher_quantile",
     "cornish_fisher_tail_mean",
     "excess_kurtosis",
+    "moment_table",
     "rolling_excess_kurtosis",
     "rolling_skewness",
+    "share_outside_cornish_fisher_domain",
     "skewness",
 ]
 
@@ -534,3 +537,108 @@ def cornish_fisher_tail_mean(q: Any, skewness: Any, excess_kurtosis: Any) -> Any
     m0, m1, m2, m3 = qa, -phi, qa - z * phi, -(z**2 + 2.0) * phi
     out = (a * m3 + b * m2 + c * m1 + d * m0) / qa
     return float(out) if np.ndim(out) == 0 else out
+
+
+def moment_table(samples: Mapping[str, Any]) -> pd.DataFrame:
+    """Size, standard deviation, skewness and excess kurtosis of several return series.
+
+    Parameters
+    ----------
+    samples : mapping of str to array_like or pandas.Series
+        Name -> returns (fractions per period, finite; NaN are dropped), at least 4 each.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name, in the mapping's order, with columns ``nobs`` (count), ``std``
+        (sample standard deviation, ``ddof=1``, fraction per period), ``skewness`` (:math:`G_1`)
+        and ``excess_kurtosis`` (:math:`G_2`), as :func:`skewness` and :func:`excess_kurtosis`.
+
+    Raises
+    ------
+    ValueError
+        Empty ``samples``.
+    InsufficientDataError
+        A series with fewer than 4 observations.
+
+    See Also
+    --------
+    skewness, excess_kurtosis
+
+    Notes
+    -----
+    The moments are dimensionless; compare them across frequencies with care (the kurtosis of
+    summed i.i.d. returns falls as :math:`k/h` with the aggregation horizon :math:`h`).
+
+    Examples
+    --------
+    >>> t = moment_table({"a": [-1.0, 1.0, -1.0, 1.0], "b": [0.0, 0.0, 0.0, 1.0, 0.0]})
+    >>> t["nobs"].tolist(), round(float(t.loc["b", "skewness"]), 4)
+    ([4, 5], 2.2361)
+    """
+    if not samples:
+        raise ValueError("samples must name at least one return series; got none")
+    rows = {}
+    for name, returns in samples.items():
+        x = np.asarray(returns, dtype=float)
+        x = x[~np.isnan(x)]
+        rows[name] = {
+            "nobs": int(x.size),
+            "std": float(np.std(x, ddof=1)) if x.size > 1 else np.nan,
+            "skewness": skewness(x),
+            "excess_kurtosis": excess_kurtosis(x),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def share_outside_cornish_fisher_domain(returns: Any, window: int) -> float:
+    """Share of rolling windows whose skewness and kurtosis leave the Cornish-Fisher domain.
+
+    Parameters
+    ----------
+    returns : array_like or pandas.Series
+        Returns (fractions per period).
+    window : int
+        Rolling window length in observations (>= 4).
+
+    Returns
+    -------
+    float
+        Fraction in [0, 1] of the complete windows for which
+        :func:`cornish_fisher_is_monotone` is False, i.e. where a Cornish-Fisher VaR estimated
+        on that window is not a quantile of any distribution.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than ``window`` observations.
+
+    See Also
+    --------
+    cornish_fisher_is_monotone, rolling_skewness, rolling_excess_kurtosis
+
+    Notes
+    -----
+    With :math:`G_{1,t}, G_{2,t}` the rolling skewness and excess kurtosis of the window
+    ending at :math:`t` and :math:`T` the set of complete windows,
+
+    .. math::
+
+       \\text{share} = \\frac{1}{|T|}\\sum_{t \\in T} 1\\{(G_{1,t}, G_{2,t})
+       \\notin \\mathcal{D}\\},
+
+    with :math:`\\mathcal{D}` the monotonicity domain of :func:`cornish_fisher_is_monotone`.
+
+    Examples
+    --------
+    >>> x = [0.0] * 9 + [1.0]  # one spike: kurtosis far above the domain's limit of 8
+    >>> share_outside_cornish_fisher_domain(x * 3, 10)
+    1.0
+    """
+    s = rolling_skewness(returns, window).dropna()
+    k = rolling_excess_kurtosis(returns, window).dropna()
+    s, k = s.align(k, join="inner")
+    if s.empty:
+        raise InsufficientDataError(f"need at least window={window} returns; got fewer")
+    ok = cornish_fisher_is_monotone(s.to_numpy(), k.to_numpy())
+    return float(1.0 - np.mean(ok))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ __all__ = [
     "MarginCalibration",
     "RiskEstimate",
     "VaRBacktest",
+    "backtest_table",
     "backtest_var",
     "bangia_liquidity_cost",
     "calibrate_maintenance_margin",
@@ -59,11 +61,13 @@ __all__ = [
     "kupiec_pof",
     "leverage_cap",
     "liquidity_adjusted_var",
+    "longest_covered_horizon",
     "max_adverse_excursion",
     "max_position_size",
     "rolling_var",
     "rolling_var_backtest",
     "value_at_risk",
+    "var_around_events",
     "var_es",
 ]
 
@@ -873,6 +877,26 @@ class VaRBacktest:
             [t.summary() for t in (self.kupiec, self.independence, self.conditional_coverage)]
         )
 
+    def excess_exceedances(self) -> pd.Series:
+        """Running count of exceedances minus the count expected by then.
+
+        Returns
+        -------
+        pandas.Series
+            :math:`\\sum_{s \\le t} I_s - n_t (1 - c)` on the test dates, with :math:`n_t` the
+            number of dates tested up to :math:`t` (a count). A correct model wanders around
+            zero; steps up mark clusters of exceedances.
+
+        Examples
+        --------
+        >>> r = pd.Series([-0.03, 0.01, -0.01, 0.02])
+        >>> backtest_var(r, pd.Series([0.02] * 4), 0.75).excess_exceedances().tolist()
+        [0.75, 0.5, 0.25, 0.0]
+        """
+        expected = np.arange(1, self.nobs + 1) * (1.0 - self.confidence)
+        out = self.exceedances.astype(float).cumsum() - expected
+        return out.rename("excess_exceedances")
+
     def to_frame(self) -> pd.DataFrame:
         """Columns ``return``, ``loss``, ``var``, ``es`` (if any) and ``exceedance``."""
         sign = 1.0 if self.side == "long" else -1.0
@@ -1213,6 +1237,158 @@ def rolling_var_backtest(
     """
     f = rolling_var(returns, window, confidence, method=method, side=side, refit_every=refit_every)
     return backtest_var(returns, f["var"], confidence, side=side, es=f["es"])
+
+
+def backtest_table(
+    backtests: Mapping[Any, VaRBacktest], *, names: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Exceedance counts and coverage-test p-values of several VaR backtests, one row each.
+
+    Parameters
+    ----------
+    backtests : mapping of label to VaRBacktest
+        E.g. ``{("BTC", "normal"): bt, ...}``; tuple labels give a MultiIndex.
+    names : sequence of str, optional
+        Names of the index level(s).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``tested`` and ``exceedances`` (integer counts), ``expected`` (:math:`n(1-c)`),
+        and the p-values ``Kupiec p``, ``independence p`` and ``cond. coverage p`` of
+        :func:`kupiec_pof`, :func:`christoffersen_independence` and
+        :func:`christoffersen_conditional_coverage`.
+
+    Raises
+    ------
+    ValueError
+        Empty ``backtests``.
+
+    See Also
+    --------
+    rolling_var_backtest, VaRBacktest
+
+    Examples
+    --------
+    >>> r = pd.Series([-0.03, 0.01, -0.01, 0.02])
+    >>> t = backtest_table({"flat 2%": backtest_var(r, pd.Series([0.02] * 4), 0.95)})
+    >>> t[["tested", "exceedances", "expected"]].round(2).to_dict("records")
+    [{'tested': 4, 'exceedances': 1, 'expected': 0.2}]
+    """
+    if not backtests:
+        raise ValueError("backtests must name at least one VaRBacktest; got none")
+    labels = list(backtests)
+    bts = list(backtests.values())
+    index: pd.Index
+    if all(isinstance(k, tuple) for k in labels):
+        index = pd.MultiIndex.from_tuples(labels, names=None if names is None else list(names))
+    else:
+        index = pd.Index(labels, name=None if names is None else names[0])
+    return pd.DataFrame(
+        {
+            "tested": [bt.nobs for bt in bts],
+            "exceedances": [bt.n_exceedances for bt in bts],
+            "expected": [bt.expected_exceedances for bt in bts],
+            "Kupiec p": [bt.kupiec.pvalue for bt in bts],
+            "independence p": [bt.independence.pvalue for bt in bts],
+            "cond. coverage p": [bt.conditional_coverage.pvalue for bt in bts],
+        },
+        index=index,
+    )
+
+
+def var_around_events(
+    returns: pd.Series,
+    events: pd.DataFrame,
+    confidence: float = 0.99,
+    *,
+    method: str = "filtered",
+    side: str = "long",
+    before: str = "1D",
+    after: str = "7D",
+) -> pd.DataFrame:
+    """Worst loss inside each event window against the VaR forecast before and after it.
+
+    Parameters
+    ----------
+    returns : pandas.Series
+        Per-period returns (fractions) on a DatetimeIndex, in time order.
+    events : pandas.DataFrame
+        One row per event with Timestamp columns ``start`` and ``end`` (inclusive), e.g.
+        :func:`riskkit.data.events_frame`; its index labels the rows of the result.
+    confidence : float, default 0.99
+        VaR confidence level in (0, 1).
+    method : str, default "filtered"
+        Method of :func:`var_es` used for the forecasts.
+    side : {"long", "short"}, default "long"
+        Position whose loss is measured.
+    before, after : str, default "1D" and "7D"
+        Pandas offsets: the first forecast uses returns up to ``start - before`` (the eve), the
+        second up to ``end + after``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``worst loss`` (largest one-period loss inside the window, fraction of
+        notional), ``VaR before``, ``loss / VaR`` (ratio; above 1 is an exceedance) and
+        ``VaR after`` (one-period VaR, fraction of notional).
+
+    Raises
+    ------
+    InsufficientDataError
+        Too few returns before an event for the chosen method.
+    ValueError
+        An event window containing no returns, or an unknown ``side``.
+
+    See Also
+    --------
+    var_es, rolling_var_backtest
+
+    Notes
+    -----
+    With :math:`L_t = -r_t` (long) or :math:`r_t` (short), for an event on
+    :math:`[t_0, t_1]`:
+
+    .. math::
+
+       \\text{worst loss} = \\max_{t_0 \\le t \\le t_1} L_t, \\qquad
+       \\text{loss/VaR} = \\frac{\\max L_t}{\\mathrm{VaR}_c(r_{\\le t_0 - b})} .
+
+    A risk model whose VaR "after" is well above its VaR "before" reacts to crashes only once
+    they have happened: margins set from it are procyclical.
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2024-01-01", periods=40, freq="D")
+    >>> r = pd.Series([0.01, -0.01] * 20, index=idx)
+    >>> r.iloc[30] = -0.05
+    >>> ev = pd.DataFrame({"start": [idx[30]], "end": [idx[31]]}, index=["drop"])
+    >>> t = var_around_events(r, ev, 0.9, method="historical")
+    >>> t.round(3).to_dict("records")
+    [{'worst loss': 0.05, 'VaR before': 0.01, 'loss / VaR': 5.0, 'VaR after': 0.01}]
+    """
+    if not isinstance(returns, pd.Series) or not isinstance(returns.index, pd.DatetimeIndex):
+        raise TypeError("returns must be a pandas Series on a DatetimeIndex")
+    sign = float(side_sign(side))
+    lag, lead = pd.Timedelta(before), pd.Timedelta(after)
+    rows = {}
+    for key, ev in events.iterrows():
+        window = returns.loc[ev["start"] : ev["end"]]
+        if window.empty:
+            raise ValueError(f"event {key!r} has no returns between {ev['start']} and {ev['end']}")
+        worst = float((-sign * window).max())
+        eve, later = returns.loc[: ev["start"] - lag], returns.loc[: ev["end"] + lead]
+        var_before = var_es(eve, confidence, method=method, side=side).var
+        var_after = var_es(later, confidence, method=method, side=side).var
+        rows[key] = {
+            "worst loss": worst,
+            "VaR before": float(var_before),
+            "loss / VaR": worst / float(var_before),
+            "VaR after": float(var_after),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = events.index.name
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -1789,6 +1965,7 @@ def calibrate_maintenance_margin(
     side: str = "long",
     high: Any = None,
     low: Any = None,
+    where: Any = None,
 ) -> MarginCalibration:
     """Maintenance margin rate keeping the chance of a gap through bankruptcy below a target.
 
@@ -1805,10 +1982,14 @@ def calibrate_maintenance_margin(
         Position side.
     high, low : array_like or pandas.Series, optional
         Bar highs and lows (recommended for hourly data: gaps happen inside bars).
+    where : array_like of bool, optional
+        Same length as ``price``: use only the windows starting at bars where it is True, e.g.
+        the bars after a large fall, when liquidations actually happen. Default: all bars.
 
     Returns
     -------
     MarginCalibration
+        With ``where``, ``nobs``, ``excursions`` and the methods refer to the selected windows.
 
     Raises
     ------
@@ -1848,15 +2029,81 @@ def calibrate_maintenance_margin(
     >>> p = [100.0, 98.0, 100.0, 99.0] * 50
     >>> round(calibrate_maintenance_margin(p, 1, 0.05).maintenance_margin_rate, 4)
     0.02
+
+    Only the windows that start at a 100 (every other bar): half of them fall by 2 %.
+
+    >>> at_100 = np.array(p) == 100.0
+    >>> cal = calibrate_maintenance_margin(p, 1, 0.05, where=at_100)
+    >>> cal.nobs, round(cal.gap_probability(0.015), 4)
+    (100, 0.5)
     """
     h = _horizon(horizon)
     check_option(side, "side", ("long", "short"))
     a = float(check_range(as_float_array(target, "target"), "target", 0.0, 1.0,
                           low_inclusive=False, high_inclusive=False))  # fmt: skip
     mae = max_adverse_excursion(price, h, side=side, high=high, low=low)
+    if where is not None:
+        mask = np.asarray(where.to_numpy() if isinstance(where, pd.Series) else where)
+        if mask.dtype != bool or mask.shape != np.shape(mae):
+            raise ValueError(
+                f"where must be a boolean array of the same length as price ({np.size(mae)}); "
+                f"got dtype {mask.dtype} and shape {mask.shape}"
+            )
+        mae = mae[mask]
     x = np.asarray(mae, dtype=float)
     m = max(0.0, _quantile_needed(x, a, "calibrate_maintenance_margin"))
     return MarginCalibration(m, a, h, side, int(np.isfinite(x).sum()), mae)
+
+
+def longest_covered_horizon(
+    maintenance_margin_rate: float, calibrations: Iterable[MarginCalibration]
+) -> int | None:
+    """Longest close-out horizon whose data-implied margin rate fits under a given rate.
+
+    Parameters
+    ----------
+    maintenance_margin_rate : float
+        A venue's rate :math:`m` (fraction of notional), in [0, 1).
+    calibrations : iterable of MarginCalibration
+        Results of :func:`calibrate_maintenance_margin` for several horizons (same price path,
+        side and target).
+
+    Returns
+    -------
+    int or None
+        The largest ``horizon`` (bars) with :math:`m^*(H, \\alpha) \\le m`; None when the
+        rate covers none of them (the close-out must be faster than the shortest horizon).
+
+    Raises
+    ------
+    ValueError
+        Rate outside [0, 1) or no calibrations.
+
+    See Also
+    --------
+    calibrate_maintenance_margin
+
+    Notes
+    -----
+    .. math:: H^*(m) = \\max\\{H : q_{1-\\alpha}(\\mathrm{MAE}_H) \\le m\\}
+
+    reads a tier ladder as time: a higher tier's rate buys the venue a longer close-out at the
+    same tolerance :math:`\\alpha` of a gap through bankruptcy.
+
+    Examples
+    --------
+    >>> p = [100.0, 98.0, 100.0, 99.0] * 50
+    >>> cals = [calibrate_maintenance_margin(p, h, 0.05) for h in (1, 2)]
+    >>> longest_covered_horizon(0.021, cals), longest_covered_horizon(0.015, cals)
+    (2, None)
+    """
+    m = float(check_range(as_float_array(maintenance_margin_rate, "maintenance_margin_rate"),
+                          "maintenance_margin_rate", 0.0, 1.0, high_inclusive=False))  # fmt: skip
+    cals = list(calibrations)
+    if not cals:
+        raise ValueError("calibrations must hold at least one MarginCalibration; got none")
+    ok = [c.horizon for c in cals if c.maintenance_margin_rate <= m]
+    return max(ok) if ok else None
 
 
 @dataclass(frozen=True, slots=True)

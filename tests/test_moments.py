@@ -18,8 +18,10 @@ from riskkit.moments import (
     cornish_fisher_quantile,
     cornish_fisher_tail_mean,
     excess_kurtosis,
+    moment_table,
     rolling_excess_kurtosis,
     rolling_skewness,
+    share_outside_cornish_fisher_domain,
     skewness,
 )
 
@@ -207,3 +209,29 @@ def test_cf_tail_mean_equals_integrated_quantile(s: float, k: float) -> None:
     got = cornish_fisher_tail_mean(q, s, k)
     assert got == pytest.approx(ref, rel=1e-6)
     assert got <= cornish_fisher_quantile(q, s, k)
+
+
+def test_moment_table_matches_functions() -> None:
+    y = pd.Series(np.r_[X[:50], np.nan])
+    t = moment_table({"x": X, "y": y})
+    assert list(t.index) == ["x", "y"]
+    assert t.loc["y", "nobs"] == 50  # NaN dropped
+    assert t.loc["x", "std"] == pytest.approx(np.std(X, ddof=1))
+    assert t.loc["x", "skewness"] == pytest.approx(skewness(X))
+    assert t.loc["y", "excess_kurtosis"] == pytest.approx(excess_kurtosis(X[:50]))
+    with pytest.raises(ValueError, match="at least one return series"):
+        moment_table({})
+
+
+def test_share_outside_cornish_fisher_domain() -> None:
+    # by hand: -1, five 0s, 1 repeated has s = 0 and k near 3, inside 0 <= k <= 8 everywhere
+    assert share_outside_cornish_fisher_domain([-1.0, 0, 0, 0, 0, 0, 1] * 40, 28) == 0.0
+    # by hand: one spike in ten values gives G2 = 10 > 8 with G1 = 3.16, outside
+    assert share_outside_cornish_fisher_domain([0.0] * 9 + [1.0], 10) == 1.0
+    # invariant: equals the mean of the rolling domain test
+    s = rolling_skewness(X, 60).dropna().to_numpy()
+    k = rolling_excess_kurtosis(X, 60).dropna().to_numpy()
+    expected = 1 - np.mean(cornish_fisher_is_monotone(s, k))
+    assert share_outside_cornish_fisher_domain(X, 60) == pytest.approx(expected)
+    with pytest.raises(InsufficientDataError):
+        share_outside_cornish_fisher_domain(X[:10], 60)

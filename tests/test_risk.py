@@ -17,6 +17,7 @@ from riskkit.moments import CornishFisherDomainWarning, cornish_fisher_quantile
 from riskkit.risk import (
     CoverageTest,
     DepthExtrapolationWarning,
+    backtest_table,
     backtest_var,
     bangia_liquidity_cost,
     calibrate_maintenance_margin,
@@ -28,11 +29,13 @@ from riskkit.risk import (
     kupiec_pof,
     leverage_cap,
     liquidity_adjusted_var,
+    longest_covered_horizon,
     max_adverse_excursion,
     max_position_size,
     rolling_var,
     rolling_var_backtest,
     value_at_risk,
+    var_around_events,
     var_es,
 )
 
@@ -618,3 +621,87 @@ def test_gap_probability_chart() -> None:
         gap_probability_chart({})
     with pytest.raises(ValueError, match="rates"):
         gap_probability_chart(cals, [0.1, 1.2])
+
+
+# ---------------------------------------------------------------- tables and event checks
+
+
+def test_excess_exceedances_by_hand() -> None:
+    # by hand: hits 1,0,0,1 at c = 0.75 -> cumsum 1,1,1,2 minus 0.25,0.5,0.75,1.0
+    r = pd.Series([-0.03, 0.01, -0.01, -0.05])
+    bt = backtest_var(r, pd.Series([0.02] * 4), 0.75)
+    np.testing.assert_allclose(bt.excess_exceedances(), [0.75, 0.5, 0.25, 1.0])
+    # invariant: the last value is the count minus the expected count
+    assert bt.excess_exceedances().iloc[-1] == pytest.approx(
+        bt.n_exceedances - bt.expected_exceedances
+    )
+
+
+def test_backtest_table_matches_backtests() -> None:
+    r = pd.Series(R, index=pd.date_range("2020-01-01", periods=R.size, freq="D"))
+    bts = {("R", m): rolling_var_backtest(r, 250, 0.95, method=m) for m in ("historical", "normal")}
+    t = backtest_table(bts, names=["series", "method"])
+    assert t.index.names == ["series", "method"]
+    assert t["exceedances"].dtype.kind == "i" and t["tested"].dtype.kind == "i"
+    for key, bt in bts.items():
+        assert t.loc[key, "exceedances"] == bt.n_exceedances
+        assert t.loc[key, "tested"] == 750
+        assert t.loc[key, "expected"] == pytest.approx(750 * 0.05)
+        assert t.loc[key, "Kupiec p"] == pytest.approx(bt.kupiec.pvalue)
+        assert t.loc[key, "cond. coverage p"] == pytest.approx(bt.conditional_coverage.pvalue)
+    with pytest.raises(ValueError, match="at least one VaRBacktest"):
+        backtest_table({})
+
+
+def test_var_around_events_by_hand() -> None:
+    # by hand: +-1% alternating, one -5% day inside the event; historical 90% VaR of the
+    # alternating sample is 1%, so the worst loss is 5 times the VaR on the eve
+    idx = pd.date_range("2024-01-01", periods=40, freq="D")
+    r = pd.Series([0.01, -0.01] * 20, index=idx)
+    r.iloc[30] = -0.05
+    ev = pd.DataFrame({"start": [idx[30]], "end": [idx[31]]}, index=["drop"])
+    t = var_around_events(r, ev, 0.9, method="historical")
+    assert t.loc["drop", "worst loss"] == pytest.approx(0.05)
+    assert t.loc["drop", "VaR before"] == pytest.approx(0.01)
+    assert t.loc["drop", "loss / VaR"] == pytest.approx(5.0)
+    # a short gains on the -5% day: inside days 30-31 its worst outcome is a 1% gain ...
+    ts = var_around_events(r, ev, 0.9, method="historical", side="short")
+    assert ts.loc["drop", "worst loss"] == pytest.approx(-0.01)
+    # ... and from day 28 (a +1% day) on, its worst loss is 1%
+    ts = var_around_events(r, ev.assign(start=idx[28]), 0.9, method="historical", side="short")
+    assert ts.loc["drop", "worst loss"] == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="has no returns"):
+        var_around_events(
+            r, ev.assign(start=idx[-1] + pd.Timedelta("5D"), end=idx[-1] + pd.Timedelta("6D"))
+        )
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        var_around_events(r.reset_index(drop=True), ev)
+
+
+def test_calibrate_where_selects_windows() -> None:
+    # by hand: windows starting at a 100 move to 98 or 99 -> MAE 2% or 1%, half each
+    p = np.array([100.0, 98.0, 100.0, 99.0] * 50)
+    cal = calibrate_maintenance_margin(p, 1, 0.05, where=p == 100.0)
+    assert cal.nobs == 100
+    assert cal.gap_probability(0.015) == pytest.approx(0.5)
+    assert cal.maintenance_margin_rate == pytest.approx(0.02)
+    # invariant: all-True mask gives the unconditional result
+    full = calibrate_maintenance_margin(p, 1, 0.05)
+    same = calibrate_maintenance_margin(p, 1, 0.05, where=np.ones(p.size, bool))
+    assert same.maintenance_margin_rate == full.maintenance_margin_rate and same.nobs == full.nobs
+    with pytest.raises(ValueError, match="where must be a boolean array"):
+        calibrate_maintenance_margin(p, 1, 0.05, where=np.ones(3, bool))
+
+
+def test_longest_covered_horizon() -> None:
+    p = RNG.lognormal(0.0, 0.01, 2000).cumprod() * 100
+    cals = [calibrate_maintenance_margin(p, h, 0.01) for h in (1, 4, 24)]
+    rates = [c.maintenance_margin_rate for c in cals]
+    # invariant: a rate equal to a horizon's m* covers at least that horizon
+    for c in cals:
+        got = longest_covered_horizon(c.maintenance_margin_rate, cals)
+        assert got is not None and got >= c.horizon
+    assert longest_covered_horizon(0.0, cals) is None
+    assert longest_covered_horizon(max(rates), cals) == 24
+    with pytest.raises(ValueError, match="maintenance_margin_rate must be"):
+        longest_covered_horizon(1.5, cals)
