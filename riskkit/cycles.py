@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 import logging
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ __all__ = [
     "deleveraging_episodes",
     "episode_stability",
     "funding_annualised",
+    "funding_summary",
     "gap_record",
     "granger_causality",
     "hamilton_filter",
@@ -363,6 +365,56 @@ def funding_annualised(
     return res.to_numpy()
 
 
+def funding_summary(
+    rates: Mapping[str, pd.Series] | pd.DataFrame, *, high: float = 0.30
+) -> pd.DataFrame:
+    r"""Compare annualised funding series: median, tails and extremes, one row per series.
+
+    Parameters
+    ----------
+    rates : mapping of str to Series, or DataFrame
+        Annualised funding rates (fractions per year, e.g. from :func:`funding_annualised`),
+        one series per venue or contract; NaN is ignored.
+    high : float, default 0.30
+        Level (fraction per year) above which funding counts as expensive leverage.
+
+    Returns
+    -------
+    DataFrame
+        Index: the series names. Columns ``median``, ``share_high`` (share of observations
+        above ``high``), ``share_negative`` (share below 0, shorts paying), ``max``,
+        ``max_at``, ``min`` and ``min_at`` (the dates of the extremes).
+
+    Notes
+    -----
+    The shares are :math:`\frac{1}{n}\sum_t 1\{f_t > \text{high}\}` and
+    :math:`\frac{1}{n}\sum_t 1\{f_t < 0\}` over the :math:`n` non-missing observations.
+
+    Examples
+    --------
+    >>> f = pd.Series([0.1, 0.5, -0.2, 0.2], pd.date_range("2024-01-01", periods=4))
+    >>> row = funding_summary({"perp": f}).loc["perp"]
+    >>> round(float(row["median"]), 2), float(row["share_high"]), f"{row['min_at']:%Y-%m-%d}"
+    (0.15, 0.25, '2024-01-03')
+    """
+    items = rates.items() if isinstance(rates, pd.DataFrame) else dict(rates).items()
+    rows = {}
+    for name, series in items:
+        f = _series(series, str(name), allow_nan=True).dropna()
+        if f.empty:
+            raise InsufficientDataError(f"funding series {name!r} has no observations")
+        rows[name] = {
+            "median": f.median(),
+            "share_high": (f > high).mean(),
+            "share_negative": (f < 0).mean(),
+            "max": f.max(),
+            "max_at": f.idxmax(),
+            "min": f.min(),
+            "min_at": f.idxmin(),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def margin_debt_to_price(margin_debt: pd.Series, price: pd.Series) -> pd.Series:
     r"""Margin debt relative to the equity index level, on the common dates.
 
@@ -609,6 +661,51 @@ class EpisodeTable:
         if "name" in events.columns:
             out.insert(0, "name", events["name"])
         return out
+
+    def window_stats(self, series: pd.Series) -> pd.DataFrame:
+        r"""What another series did over each episode's fall, from start to trough.
+
+        Parameters
+        ----------
+        series : Series
+            Any series on the proxy's dates (e.g. a volatility index or the proxy divided by
+            the price), in its own units. Dates it lacks give NaN.
+
+        Returns
+        -------
+        DataFrame
+            One row per episode (same index as :attr:`episodes`): ``at_start`` and
+            ``at_trough`` (the series on the episode's start and trough dates), ``change``
+            (relative change, a fraction), ``max`` and ``min`` (over [start, trough]).
+
+        Notes
+        -----
+        With :math:`t_p` the start and :math:`t_m` the trough,
+        ``change`` :math:`= y_{t_m} / y_{t_p} - 1`, ``max`` :math:`= \max_{t_p \le s \le t_m} y_s`.
+
+        Examples
+        --------
+        >>> idx = pd.date_range("2000-01-31", periods=8, freq="ME")
+        >>> res = deleveraging_episodes(pd.Series([100.0, 110, 120, 90, 70, 80, 100, 110], idx))
+        >>> vol = pd.Series([10.0, 10, 12, 30, 20, 15, 12, 11], idx)
+        >>> res.window_stats(vol).loc[0].tolist()
+        [12.0, 20.0, 0.6666666666666667, 30.0, 12.0]
+        """
+        y = _series(series, "series", allow_nan=True)
+        tab = self.episodes
+        at_start = y.reindex(pd.DatetimeIndex(tab["start"])).to_numpy()
+        at_trough = y.reindex(pd.DatetimeIndex(tab["trough"])).to_numpy()
+        windows = [y.loc[a:b] for a, b in zip(tab["start"], tab["trough"], strict=True)]
+        return pd.DataFrame(
+            {
+                "at_start": at_start,
+                "at_trough": at_trough,
+                "change": at_trough / at_start - 1,
+                "max": [w.max() if len(w) else np.nan for w in windows],
+                "min": [w.min() if len(w) else np.nan for w in windows],
+            },
+            index=tab.index,
+        )
 
     def chart(self, *, title: str | None = None, y_title: str = "proxy", log: bool = False) -> Any:
         """Line chart of the proxy with each episode's fall (start to trough) shaded.
@@ -1010,6 +1107,35 @@ class EpisodeStability:
         out["share_found"] = self.share_found.to_numpy()
         return out
 
+    def event_share(self, events: pd.DataFrame, tolerance: str = "3D") -> pd.Series:
+        """Share of grid points whose episodes contain each catalogued event.
+
+        Parameters
+        ----------
+        events : DataFrame
+            A crash catalogue with a ``start`` column (as in :meth:`EpisodeTable.match_events`).
+        tolerance : str, default "3D"
+            Slack on both sides of each episode's [start, trough].
+
+        Returns
+        -------
+        Series
+            One value per event (same index as ``events``), in [0, 1]: the fraction of the grid's
+            parameter sets at which :meth:`EpisodeTable.match_events` finds the event (1.0 =
+            dated at every grid point; 0 also for events the proxy does not cover).
+
+        Examples
+        --------
+        >>> idx = pd.date_range("2000-01-31", periods=8, freq="ME")
+        >>> proxy = pd.Series([100.0, 110, 120, 90, 70, 80, 100, 110], idx)
+        >>> stab = episode_stability(proxy, drops=[0.2, 0.5], windows=[3], price_drops=[0.0])
+        >>> ev = pd.DataFrame({"start": pd.to_datetime(["2000-04-15"])})
+        >>> stab.event_share(ev).tolist()
+        [0.5]
+        """
+        found = [t.match_events(events, tolerance)["found"] for t in self.tables.values()]
+        return pd.DataFrame(found).astype(float).mean().rename("share_found")
+
     def to_frame(self) -> pd.DataFrame:
         """The grid (a copy)."""
         return self.grid.copy()
@@ -1191,6 +1317,131 @@ class RegimeResult:
     def summary(self) -> pd.DataFrame:
         """Per-regime table (mean, variance, persistence, expected duration, share)."""
         return self.regimes.copy()
+
+    def profile(self) -> pd.DataFrame:
+        r"""Mean, standard deviation, expected duration and share of each regime.
+
+        Returns
+        -------
+        DataFrame
+            Index ``"low"`` and ``"high"`` for two regimes (``high`` is :attr:`high_regime`),
+            else the regime numbers. Columns ``mean`` and ``sd`` (in the units of the fitted
+            series), ``expected_duration`` (observations) and ``share`` (mean smoothed
+            probability, a fraction).
+
+        Notes
+        -----
+        ``sd`` :math:`= \sqrt{\sigma^2_j}` and ``expected_duration`` :math:`= 1/(1 - p_{jj})`.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> y = np.r_[rng.normal(0, 0.1, 200), rng.normal(1, 0.1, 100), rng.normal(0, 0.1, 200)]
+        >>> markov_regimes(y).profile()["mean"].round(1).tolist()
+        [0.0, 1.0]
+        """
+        reg = self.regimes
+        out = pd.DataFrame(
+            {
+                "mean": reg["const"],
+                "sd": np.sqrt(reg["sigma2"]),
+                "expected_duration": reg["expected_duration"],
+                "share": reg["share"],
+            }
+        )
+        if len(reg) == 2:
+            out = out.loc[[1 - self.high_regime, self.high_regime]]
+            out.index = pd.Index(["low", "high"])
+        return out
+
+    def in_regime(self, regime: int | None = None, *, threshold: float = 0.5) -> pd.Series:
+        """Dates on which the smoothed probability of a regime exceeds a threshold.
+
+        Parameters
+        ----------
+        regime : int, optional
+            Regime number; default :attr:`high_regime`.
+        threshold : float, default 0.5
+            Probability in [0, 1) that the smoothed probability must exceed.
+
+        Returns
+        -------
+        Series of bool
+            On the dates of :attr:`smoothed_probabilities`.
+
+        Raises
+        ------
+        ValueError
+            If ``regime`` is not a regime of the model or ``threshold`` is outside [0, 1).
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> y = np.r_[rng.normal(0, 0.1, 200), rng.normal(1, 0.1, 100), rng.normal(0, 0.1, 200)]
+        >>> int(markov_regimes(y).in_regime().sum())
+        100
+        """
+        k = self.high_regime if regime is None else regime
+        column = f"regime_{k}"
+        if column not in self.smoothed_probabilities.columns:
+            raise ValueError(f"regime must be in 0..{len(self.regimes) - 1}; got {regime}")
+        check_range(
+            as_float_array(threshold, "threshold"), "threshold", 0.0, 1.0, high_inclusive=False
+        )
+        return (self.smoothed_probabilities[column] > threshold).rename("in_regime")
+
+    def spells(
+        self,
+        values: pd.Series | None = None,
+        *,
+        regime: int | None = None,
+        threshold: float = 0.5,
+        min_periods: int = 1,
+    ) -> pd.DataFrame:
+        """Runs of consecutive dates in a regime (smoothed probability above a threshold).
+
+        Parameters
+        ----------
+        values : Series, optional
+            A series on the same dates (typically the fitted one) to average over each spell.
+        regime : int, optional
+            Regime number; default :attr:`high_regime`.
+        threshold : float, default 0.5
+            As in :meth:`in_regime`.
+        min_periods : int, default 1
+            Keep spells of at least this many observations.
+
+        Returns
+        -------
+        DataFrame
+            One row per spell, in time order, index 0..n-1: ``start`` and ``end`` (first and
+            last date in the regime), ``periods`` (observations) and, with ``values``, ``mean``
+            (mean of ``values`` over the spell, in its units).
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> y = np.r_[rng.normal(0, 0.1, 200), rng.normal(1, 0.1, 100), rng.normal(0, 0.1, 200)]
+        >>> res = markov_regimes(pd.Series(y))
+        >>> res.spells(pd.Series(y)).round(1).to_dict("records")
+        [{'start': 200, 'end': 299, 'periods': 100, 'mean': 1.0}]
+        """
+        on = self.in_regime(regime, threshold=threshold)
+        n_min = _check_int(min_periods, "min_periods", 1)
+        spell = (on != on.shift()).cumsum()[on]
+        dates = on.index[on.to_numpy()]
+        groups = pd.Series(dates, index=dates).groupby(spell.to_numpy())
+        out = pd.DataFrame(
+            {
+                "start": groups.first().to_numpy(),
+                "end": groups.last().to_numpy(),
+                "periods": groups.size().to_numpy(),
+            }
+        )
+        if values is not None:
+            v = _series(values, "values", allow_nan=True).reindex(on.index)[on]
+            out["mean"] = v.groupby(spell).mean().to_numpy()
+        return out[out["periods"] >= n_min].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
         """Smoothed probabilities with the most likely regime."""

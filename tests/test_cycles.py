@@ -18,6 +18,7 @@ from riskkit.cycles import (
     deleveraging_episodes,
     episode_stability,
     funding_annualised,
+    funding_summary,
     gap_record,
     granger_causality,
     hamilton_filter,
@@ -755,3 +756,86 @@ def test_episode_to_display_by_hand() -> None:
     )
     with pytest.raises(TypeError, match="DatetimeIndex"):
         deleveraging_episodes(oi.reset_index(drop=True), window=3).to_display()
+
+
+# ------------------------------------------------------------------------------------------
+# helpers on results: episode window statistics, event shares, regime profiles and spells
+# ------------------------------------------------------------------------------------------
+def test_funding_summary_by_hand() -> None:
+    idx = pd.date_range("2024-01-01", periods=5, freq="D")
+    a = pd.Series([0.1, 0.5, -0.2, 0.2, np.nan], idx)
+    b = pd.Series([0.4, 0.4, 0.4, 0.4, 0.4], idx)
+    out = funding_summary({"a": a, "b": b}, high=0.30)
+    # by hand: a without its NaN is 0.1, 0.5, -0.2, 0.2 -> median 0.15, one of four above 0.30,
+    # one of four below 0, max 0.5 on 2024-01-02, min -0.2 on 2024-01-03
+    assert out.loc["a", "median"] == pytest.approx(0.15, abs=1e-15)
+    assert out.loc["a", "share_high"] == 0.25 and out.loc["a", "share_negative"] == 0.25
+    assert out.loc["a", "max_at"] == idx[1] and out.loc["a", "min_at"] == idx[2]
+    assert out.loc["b", "share_high"] == 1.0 and out.loc["b", "share_negative"] == 0.0
+    assert list(out.index) == ["a", "b"]
+    assert funding_summary(pd.DataFrame({"a": a})).loc["a", "max"] == 0.5
+    with pytest.raises(InsufficientDataError, match="'empty' has no observations"):
+        funding_summary({"empty": pd.Series([np.nan], idx[:1])})
+
+
+def test_episode_window_stats_by_hand() -> None:
+    debt, _price = planted_margin_debt()
+    res = deleveraging_episodes(debt)
+    other = pd.Series(np.arange(len(MONTHS), dtype=float) + 1.0, MONTHS)
+    out = res.window_stats(other)
+    tab = res.episodes
+    assert len(out) == len(tab) and out.index.equals(tab.index)
+    for k, row in out.iterrows():
+        a = MONTHS.get_loc(tab.loc[k, "start"]) + 1.0  # the series is position + 1
+        b = MONTHS.get_loc(tab.loc[k, "trough"]) + 1.0
+        assert (row["at_start"], row["at_trough"]) == (a, b)
+        assert row["change"] == pytest.approx(b / a - 1, rel=1e-15)
+        assert (row["min"], row["max"]) == (a, b)  # increasing series
+    # a series that misses the dates gives NaN, not an error
+    assert out.shape == res.window_stats(other.iloc[:1]).shape
+    assert res.window_stats(other.iloc[:1])["at_trough"].isna().all()
+
+
+def test_episode_stability_event_share() -> None:
+    debt, price = planted_margin_debt()
+    stab = episode_stability(debt, price)
+    events = pd.DataFrame({"start": [MONTHS[45], MONTHS[150], pd.Timestamp("1980-01-01")]})
+    share = stab.event_share(events)
+    # the planted unwinds are found at every grid point; no episode between them or before data
+    assert share.tolist() == [1.0, 0.0, 0.0]
+    by_hand = np.mean([t.match_events(events)["found"].iloc[0] for t in stab.tables.values()])
+    assert share.iloc[0] == by_hand
+
+
+def test_regime_profile_in_regime_and_spells() -> None:
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("2020-01-01", periods=500, freq="D")
+    # planted: high regime (mean 1) on days 200..299 and 420..429, low regime (mean 0) elsewhere
+    mu = np.zeros(500)
+    mu[200:300] = 1.0
+    mu[420:430] = 1.0
+    y = pd.Series(mu + rng.normal(0, 0.1, 500), idx)
+    res = markov_regimes(y)
+    prof = res.profile()
+    assert list(prof.index) == ["low", "high"]
+    assert prof.loc["high", "mean"] == pytest.approx(1.0, abs=0.05)
+    assert prof.loc["low", "sd"] == pytest.approx(0.1, rel=0.15)
+    assert prof["share"].sum() == pytest.approx(1.0, rel=1e-12)
+    assert prof.loc["high", "share"] == pytest.approx(110 / 500, abs=0.01)
+    on = res.in_regime()
+    assert on.index.equals(idx) and int(on.sum()) == 110
+    spells = res.spells(y)
+    assert spells[["start", "end"]].to_numpy().tolist() == [
+        [idx[200], idx[299]],
+        [idx[420], idx[429]],
+    ]
+    assert spells["periods"].tolist() == [100, 10]
+    assert spells.loc[0, "mean"] == pytest.approx(y.iloc[200:300].mean(), rel=1e-12)
+    assert res.spells(min_periods=14)["periods"].tolist() == [100]
+    assert "mean" not in res.spells().columns
+    low = res.spells(regime=1 - res.high_regime)  # the complement: three low spells
+    assert low["periods"].sum() == 390 and len(low) == 3
+    with pytest.raises(ValueError, match=r"regime must be in 0\.\.1; got 5"):
+        res.in_regime(5)
+    with pytest.raises(ValueError, match="threshold"):
+        res.in_regime(threshold=1.0)
