@@ -28,9 +28,11 @@ __all__ = [
     "excess_kurtosis",
     "moment_table",
     "rolling_excess_kurtosis",
+    "rolling_moments_summary",
     "rolling_skewness",
     "share_outside_cornish_fisher_domain",
     "skewness",
+    "tail_table",
 ]
 
 
@@ -642,3 +644,128 @@ def share_outside_cornish_fisher_domain(returns: Any, window: int) -> float:
         raise InsufficientDataError(f"need at least window={window} returns; got fewer")
     ok = cornish_fisher_is_monotone(s.to_numpy(), k.to_numpy())
     return float(1.0 - np.mean(ok))
+
+
+def tail_table(samples: Mapping[str, Any], q: float = 0.01) -> pd.DataFrame:
+    r"""Moments and the lower ``q``-quantile of several return series, three ways.
+
+    Extends :func:`moment_table` with the empirical quantile, the normal quantile with the same
+    mean and standard deviation, and the Cornish-Fisher quantile where the expansion is valid
+    (monotone) for the sample's skewness and excess kurtosis.
+
+    Parameters
+    ----------
+    samples : mapping of str to array_like or pandas.Series
+        Name -> returns (fractions or log returns per period; NaN dropped), at least 4 each.
+    q : float, default 0.01
+        Lower-tail probability in (0, 0.5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name: the :func:`moment_table` columns, ``cf_valid`` (bool), and
+        ``empirical_q``, ``normal_q``, ``cornish_fisher_q`` (return units; NaN where the
+        expansion is not valid).
+
+    Raises
+    ------
+    ValueError
+        ``q`` outside (0, 0.5) or empty ``samples``.
+    InsufficientDataError
+        A series with fewer than 4 observations.
+
+    See Also
+    --------
+    moment_table, cornish_fisher_quantile, cornish_fisher_is_monotone
+
+    Notes
+    -----
+    .. math::
+
+        \hat x_q^{\mathrm{norm}} = \bar x + s\,\Phi^{-1}(q), \qquad
+        \hat x_q^{\mathrm{CF}} = \bar x + s\,z_{\mathrm{CF}}(q; G_1, G_2)
+
+    with :math:`\bar x` and :math:`s` the sample mean and standard deviation, :math:`G_1`,
+    :math:`G_2` the sample skewness and excess kurtosis, and :math:`z_{\mathrm{CF}}` the
+    Cornish-Fisher quantile :func:`cornish_fisher_quantile`. The empirical quantile is
+    pandas' linear-interpolation quantile.
+
+    References
+    ----------
+    Cornish, E. A. and Fisher, R. A. (1938). Moments and cumulants in the specification of
+    distributions. Revue de l'Institut International de Statistique 5(4), 307-320.
+    doi:10.2307/1400905
+
+    Examples
+    --------
+    >>> x = np.tile([-3.0, -1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 3.0], 10)
+    >>> t = tail_table({"x": x}, q=0.05)
+    >>> float(t.loc["x", "empirical_q"]), bool(t.loc["x", "cf_valid"])
+    (-3.0, True)
+    """
+    level = float(
+        check_range(
+            as_float_array(q, "q"), "q", 0.0, 0.5, low_inclusive=False, high_inclusive=False
+        )
+    )
+    table = moment_table(samples)
+    rows = {}
+    for name, returns in samples.items():
+        x = pd.Series(np.asarray(returns, dtype=float)).dropna()
+        mean, sd = float(x.mean()), float(x.std())
+        g1, g2 = table.loc[name, "skewness"], table.loc[name, "excess_kurtosis"]
+        valid = bool(cornish_fisher_is_monotone(g1, g2))
+        rows[name] = {
+            "cf_valid": valid,
+            "empirical_q": float(x.quantile(level)),
+            "normal_q": mean + sd * float(stats.norm.ppf(level)),
+            "cornish_fisher_q": mean + sd * float(cornish_fisher_quantile(level, g1, g2))
+            if valid
+            else np.nan,
+        }
+    return table.join(pd.DataFrame.from_dict(rows, orient="index"))
+
+
+def rolling_moments_summary(
+    returns: pd.Series, window: int | str, *, freq: str | None = None
+) -> dict[str, float]:
+    """How skewed and fat-tailed returns are over rolling windows, in five numbers.
+
+    Parameters
+    ----------
+    returns : pandas.Series
+        Returns on a DatetimeIndex (required when ``freq`` is given).
+    window : int or str
+        Rolling window, as for :func:`rolling_skewness` (bars after resampling).
+    freq : str, optional
+        Aggregate the returns to this bar size first (summing within each bar).
+
+    Returns
+    -------
+    dict
+        ``windows`` (number of complete windows), ``median_skewness``,
+        ``median_excess_kurtosis``, ``max_excess_kurtosis`` and ``share_cf_valid`` (share of
+        windows whose moments lie inside the Cornish-Fisher validity domain).
+
+    See Also
+    --------
+    rolling_skewness, rolling_excess_kurtosis, share_outside_cornish_fisher_domain
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2024-01-01", periods=60, freq="D")
+    >>> pattern = [-0.03, -0.01, -0.01, 0.0, 0.0, 0.0, 0.0, 0.01, 0.01, 0.03]
+    >>> out = rolling_moments_summary(pd.Series(np.tile(pattern, 6), index=idx), 20)
+    >>> out["windows"], out["share_cf_valid"]
+    (41, 1.0)
+    """
+    sk = rolling_skewness(returns, window, freq=freq).dropna()
+    ku = rolling_excess_kurtosis(returns, window, freq=freq).dropna()
+    sk, ku = sk.align(ku, join="inner")
+    return {
+        "windows": len(ku),
+        "median_skewness": float(sk.median()),
+        "median_excess_kurtosis": float(ku.median()),
+        "max_excess_kurtosis": float(ku.max()),
+        "share_cf_valid": float(np.mean(cornish_fisher_is_monotone(sk, ku))),
+    }

@@ -235,3 +235,45 @@ def test_share_outside_cornish_fisher_domain() -> None:
     assert share_outside_cornish_fisher_domain(X, 60) == pytest.approx(expected)
     with pytest.raises(InsufficientDataError):
         share_outside_cornish_fisher_domain(X[:10], 60)
+
+
+def test_tail_table_by_hand_and_against_building_blocks() -> None:
+    from scipy import stats
+
+    from riskkit.moments import tail_table
+
+    # symmetric, mildly leptokurtic sample: skewness 0, excess kurtosis 0.5145 (by hand:
+    # m2 = 2.2, m4 = 16.6 -> G2 from the unbiased estimator) -> inside the Cornish-Fisher domain
+    x = np.tile([-3.0, -1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 3.0], 10)
+    wide = np.concatenate([x, [40.0]])  # one huge outlier: kurtosis far outside the domain
+    t = tail_table({"x": x, "wide": wide}, q=0.05)
+    assert list(t.index) == ["x", "wide"]
+    row = t.loc["x"]
+    assert row["nobs"] == 100 and row["cf_valid"]
+    assert row["skewness"] == pytest.approx(0.0, abs=1e-12)
+    assert row["empirical_q"] == pytest.approx(float(np.quantile(x, 0.05)))
+    sd = float(np.std(x, ddof=1))
+    assert row["normal_q"] == pytest.approx(x.mean() + sd * stats.norm.ppf(0.05))
+    z = cornish_fisher_quantile(0.05, row["skewness"], row["excess_kurtosis"])
+    assert row["cornish_fisher_q"] == pytest.approx(x.mean() + sd * float(z))
+    assert not t.loc["wide", "cf_valid"] and np.isnan(t.loc["wide", "cornish_fisher_q"])
+    with pytest.raises(ValueError, match=r"q must be in \(0, 0.5\); got 0.5"):
+        tail_table({"x": x}, q=0.5)
+
+
+def test_rolling_moments_summary_matches_rolling_functions() -> None:
+    from riskkit.moments import rolling_moments_summary
+
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2024-01-01", periods=300, freq="D")
+    r = pd.Series(rng.standard_t(5, size=300) * 0.02, index=idx)
+    out = rolling_moments_summary(r, 60)
+    sk = rolling_skewness(r, 60).dropna()
+    ku = rolling_excess_kurtosis(r, 60).dropna()
+    assert out["windows"] == len(ku) == 241
+    assert out["median_skewness"] == pytest.approx(float(sk.median()))
+    assert out["max_excess_kurtosis"] == pytest.approx(float(ku.max()))
+    assert 0.0 <= out["share_cf_valid"] <= 1.0
+    assert out["share_cf_valid"] == pytest.approx(
+        float(np.mean(cornish_fisher_is_monotone(sk, ku)))
+    )
