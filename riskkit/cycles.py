@@ -173,6 +173,16 @@ def _align_price(quantity: Any, price: Any) -> Any:
     return price
 
 
+def _quantity_and_price(quantity: Any, name: str, price: Any) -> tuple[FloatArray, FloatArray, Any]:
+    """Validated open interest (>= 0, NaN allowed) and price (> 0) on the quantity's dates."""
+    price = _align_price(quantity, price)
+    oi = check_range(as_float_array(quantity, name, allow_nan=True), name, 0.0)
+    p = check_range(
+        as_float_array(price, "price", allow_nan=True), "price", 0.0, low_inclusive=False
+    )
+    return oi, p, price
+
+
 def _max_drawdown(p: FloatArray) -> float:
     """Largest peak-to-trough fall of a positive path, as a fraction of the peak."""
     if p.size == 0:
@@ -228,15 +238,7 @@ def open_interest_coin(open_interest_usd: ArrayLike, price: ArrayLike) -> Any:
     >>> open_interest_coin(2_000_000.0, 50_000.0)
     40.0
     """
-    price = _align_price(open_interest_usd, price)
-    oi = check_range(
-        as_float_array(open_interest_usd, "open_interest_usd", allow_nan=True),
-        "open_interest_usd",
-        0.0,
-    )
-    p = check_range(
-        as_float_array(price, "price", allow_nan=True), "price", 0.0, low_inclusive=False
-    )
+    oi, p, price = _quantity_and_price(open_interest_usd, "open_interest_usd", price)
     return wrap_like(oi / p, open_interest_usd, price, name="open_interest_coin")
 
 
@@ -279,15 +281,7 @@ def open_interest_usd(open_interest_coin: ArrayLike, price: ArrayLike) -> Any:
     >>> open_interest_usd(40.0, 50_000.0)
     2000000.0
     """
-    price = _align_price(open_interest_coin, price)
-    oi = check_range(
-        as_float_array(open_interest_coin, "open_interest_coin", allow_nan=True),
-        "open_interest_coin",
-        0.0,
-    )
-    p = check_range(
-        as_float_array(price, "price", allow_nan=True), "price", 0.0, low_inclusive=False
-    )
+    oi, p, price = _quantity_and_price(open_interest_coin, "open_interest_coin", price)
     return wrap_like(oi * p, open_interest_coin, price, name="open_interest_usd")
 
 
