@@ -1,5 +1,11 @@
 """Sphinx glue for the riskkit book.
 
+Charts: a notebook's chart output is a Vega-Lite spec (``application/vnd.vegalite.v5+json``,
+which Jupyter front ends draw natively) plus a PNG. For the HTML book this registers a myst-nb
+mime renderer that turns the spec into a ``<div>`` and a call to the page-global ``vegaEmbed``
+served from the book's own static files (:func:`riskkit.charts.spec_html`), so the published
+pages draw every chart offline. Other builders (LaTeX) fall back to the PNG.
+
 jupyter-book 1 registers some theme scripts twice (sphinx-thebe's inline ``const THEBE_JS_URL``
 and the togglebutton selector), so every page threw ``Identifier 'THEBE_JS_URL' has already been
 declared``. This drops exact duplicate script entries from each page before it is written.
@@ -7,7 +13,10 @@ declared``. This drops exact duplicate script entries from each page before it i
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, ClassVar
+
+from docutils import nodes
 
 
 def _dedupe_scripts(
@@ -28,6 +37,29 @@ def _dedupe_scripts(
     scripts[:] = unique  # the builder keeps a reference to this list: mutate it in place
 
 
+class VegaLiteMimeRenderer:
+    """myst-nb mime renderer: Vega-Lite outputs become self-hosted vega-embed HTML."""
+
+    mime_priority_overrides: ClassVar[list[tuple[str, str, int | None]]] = []
+
+    @staticmethod
+    def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+        from riskkit.charts import VEGALITE_MIMETYPE, spec_html
+
+        env = getattr(renderer.renderer, "sphinx_env", None)
+        builder = env.app.builder.format if env is not None else "html"
+        if inline or data.mime_type != VEGALITE_MIMETYPE or builder != "html":
+            return None
+        content = data.content
+        spec = json.loads(content) if isinstance(content, str) else dict(content)
+        return [nodes.raw("", spec_html(spec), format="html", classes=["output", "riskkit-chart"])]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    from myst_nb.core.render import load_mime_renders
+
+    plugins = load_mime_renders()  # myst-nb caches this list: add ours to it once
+    if not any(p is VegaLiteMimeRenderer for p in plugins):
+        plugins.append(VegaLiteMimeRenderer)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

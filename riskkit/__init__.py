@@ -24,6 +24,7 @@ import logging
 from typing import Any
 
 from riskkit.exceptions import (  # noqa: F401 (re-exported through __all__)
+    BoundaryEstimateWarning,
     DataIntegrityError,
     DataQualityWarning,
     DataUnavailableError,
@@ -41,6 +42,7 @@ _SUBMODULES = (
     "cascade",
     "charts",
     "crashes",
+    "book",
     "cycles",
     "data",
     "lending",
@@ -78,6 +80,7 @@ _EXPORTS = {
 
 __all__ = sorted(
     [
+        "BoundaryEstimateWarning",
         "DataIntegrityError",
         "DataQualityWarning",
         "DataUnavailableError",

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from riskkit._compat import require
 from riskkit._typing import FloatArray
 from riskkit._validation import (
     as_float_array,
@@ -944,6 +945,7 @@ class ImpactCalibration:
 
     def chart(self) -> alt.Chart:
         """Price move of a market sell against notional sold, one line per depth quantile."""
+        require("altair", "charts")
         import altair as alt
 
         q = np.logspace(5, 10, 41)
@@ -1179,6 +1181,7 @@ class CascadeResult:
 
     def chart(self) -> alt.LayerChart:
         """Price by round (line) with notional liquidated per round (bars); altair, 480 px."""
+        require("altair", "charts")
         import altair as alt
 
         df = self.to_frame().reset_index()
@@ -2047,6 +2050,7 @@ def cascade_heatmap(
     >>> [layer["mark"]["type"] for layer in ch.to_dict()["layer"]]
     ['rect', 'text']
     """
+    require("altair", "charts")
     import altair as alt
 
     missing = [c for c in (x, y, value) if c not in frame.columns]
@@ -2168,6 +2172,7 @@ class LiquidationMap:
             unit), e.g. ``{"crash low": 101_516.5}``. The reference price is always drawn
             as a solid rule.
         """
+        require("altair", "charts")
         import altair as alt
 
         df = self.to_frame().reset_index()

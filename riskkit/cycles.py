@@ -24,9 +24,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from riskkit._boundary import user_stacklevel
+from riskkit._compat import require
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import as_float_array, check_option, check_range, wrap_like
-from riskkit.exceptions import DataQualityWarning, InsufficientDataError
+from riskkit.exceptions import BoundaryEstimateWarning, DataQualityWarning, InsufficientDataError
 
 __all__ = [
     "EPISODE_PRESETS",
@@ -54,6 +56,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: A regime whose standard deviation is below this fraction of the largest regime's has collapsed.
+REGIME_COLLAPSE = 1e-3
 
 Window = int | str | pd.Timedelta
 
@@ -717,6 +722,7 @@ class EpisodeTable:
         -------
         altair.LayerChart
         """
+        require("altair", "charts")
         import altair as alt
 
         from riskkit.charts import CHART_WIDTH, line_chart
@@ -1283,6 +1289,11 @@ class RegimeResult:
     high_regime : int
         Regime with the largest ``const`` (``order_by="mean"``) or ``sigma2``
         (``order_by="variance"``): the high-leverage or stress regime.
+    collapsed_regimes : tuple of int
+        Regimes whose variance collapsed onto the boundary (standard deviation below
+        :data:`REGIME_COLLAPSE` times the largest regime's): the regime is a point mass (e.g.
+        funding pinned at a venue's default rate), its variance and the transition
+        probabilities into it are not identified. Empty when the fit is interior.
     """
 
     model_result: Any = field(repr=False)
@@ -1291,6 +1302,12 @@ class RegimeResult:
     regimes: pd.DataFrame
     transition: pd.DataFrame
     high_regime: int
+    collapsed_regimes: tuple[int, ...] = ()
+
+    @property
+    def at_boundary(self) -> bool:
+        """True when a regime's variance collapsed (see ``collapsed_regimes``)."""
+        return bool(self.collapsed_regimes)
 
     @property
     def nobs(self) -> int:
@@ -1458,6 +1475,7 @@ class RegimeResult:
         altair.Chart
             Needs a DatetimeIndex on the fitted series.
         """
+        require("altair", "charts")
         import altair as alt
 
         from riskkit.charts import CHART_WIDTH
@@ -1568,6 +1586,7 @@ def markov_regimes(
     >>> round(float(res.regimes.loc[res.high_regime, "const"]))
     5
     """
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.regime_switching.markov_autoregression import MarkovAutoregression
     from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
@@ -1610,9 +1629,14 @@ def markov_regimes(
     try:
         if legacy_rng and seed is not None:
             np.random.seed(seed)  # old statsmodels draws from the global generator  # noqa: NPY002
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("always", ConvergenceWarning)
             res = model.fit(**fit_kw)
+        converged = not any(issubclass(m.category, ConvergenceWarning) for m in caught)
+        for m in caught:  # anything else the fit raised still reaches the caller
+            if not issubclass(m.category, ConvergenceWarning):
+                warnings.warn(m.message, m.category, stacklevel=user_stacklevel())
     finally:
         if saved is not None:
             np.random.set_state(saved)  # leave the caller's global generator untouched  # noqa: NPY002
@@ -1644,6 +1668,32 @@ def markov_regimes(
         index=pd.RangeIndex(k, name="regime"),
     )
     high = int(np.argmax(const if order_by == "mean" else sig))
+    collapsed: tuple[int, ...] = ()
+    if switching_variance:
+        sd = np.sqrt(np.maximum(sig, 0.0))
+        collapsed = tuple(int(j) for j in np.flatnonzero(sd < REGIME_COLLAPSE * sd.max()))
+    if not converged and not collapsed:
+        warnings.warn(
+            f"markov_regimes: the likelihood optimiser did not converge on {len(y)} "
+            f"observations with {k} regimes; the estimates may sit on a flat ridge and move "
+            "from one machine to the next. Raise search_reps, fit fewer regimes or use "
+            "switching_variance=False.",
+            BoundaryEstimateWarning,
+            stacklevel=user_stacklevel(),
+        )
+    if collapsed:
+        vals = y.to_numpy()
+        mode_share = float(pd.Series(vals).value_counts(normalize=True).iloc[0])
+        warnings.warn(
+            f"markov_regimes: the variance of regime(s) {list(collapsed)} collapsed to about "
+            f"zero (sd {', '.join(f'{np.sqrt(max(sig[j], 0)):.3g}' for j in collapsed)} against "
+            f"{sd.max():.3g}); {mode_share:.0%} of the observations share one value, so the fit "
+            "sits on the boundary and its variance and transition estimates are not "
+            "identified. Report the regime as a point mass, or fit fewer regimes, "
+            "switching_variance=False, or a series without the pinned value.",
+            BoundaryEstimateWarning,
+            stacklevel=user_stacklevel(),
+        )
     transition = pd.DataFrame(
         trans, index=pd.RangeIndex(k, name="from"), columns=pd.RangeIndex(k, name="to")
     )
@@ -1654,6 +1704,7 @@ def markov_regimes(
         regimes=regimes,
         transition=transition,
         high_regime=high,
+        collapsed_regimes=collapsed,
     )
 
 
@@ -1714,6 +1765,7 @@ def regime_panel(
     >>> len(panel.to_dict()["vconcat"])
     2
     """
+    require("altair", "charts")
     import altair as alt
 
     from riskkit.charts import CHART_WIDTH, line_chart
@@ -2360,6 +2412,7 @@ class GapRecord:
         -------
         altair.LayerChart
         """
+        require("altair", "charts")
         import altair as alt
 
         from riskkit.charts import line_chart

@@ -9,6 +9,7 @@ Every warning is a subclass of :class:`RiskkitWarning`, so users can filter them
 from __future__ import annotations
 
 __all__ = [
+    "BoundaryEstimateWarning",
     "DataIntegrityError",
     "DataQualityWarning",
     "DataUnavailableError",
@@ -29,6 +30,16 @@ class DataQualityWarning(RiskkitWarning):
 
 class TierMismatchWarning(RiskkitWarning):
     """A margin tier was applied to a notional outside that tier's range."""
+
+
+class BoundaryEstimateWarning(RiskkitWarning):
+    """An estimate sits on the boundary of its parameter space, or its optimiser did not converge.
+
+    Examples: a GARCH(1,1) fit with persistence :math:`\\alpha+\\beta` at 1 (integrated, no
+    finite long-run variance), a Markov regime whose variance collapsed to about zero. The
+    number is then not a finding: it moves with the BLAS kernel and the optimiser's path. The
+    result objects carry a flag as well; the message says what to report instead.
+    """
 
 
 class InsufficientDataError(ValueError):

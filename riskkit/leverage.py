@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from riskkit._compat import require
 from riskkit._validation import (
     as_float_array,
     check_option,
@@ -616,6 +617,7 @@ def chart_leverage_growth(
     >>> len(chart_leverage_growth(tab).to_dict()["layer"])
     2
     """
+    require("altair", "charts")
     import altair as alt
 
     missing = {"linear", "gbm", "realised"} - set(table.columns)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._compat import require
 from riskkit._typing import CONTRACTS, ArrayLike, FloatArray
 from riskkit._validation import (
     as_float_array,
@@ -837,6 +838,7 @@ def chart_liquidation_ladder(
     >>> chart_liquidation_ladder(df).to_dict()["width"]
     520
     """
+    require("altair", "charts")
     import altair as alt
 
     need = {"leverage", "liquidation_price"} | ({color} if color else set())

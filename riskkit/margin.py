@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._compat import require
 from riskkit._typing import CONTRACTS, ArrayLike, FloatArray
 from riskkit._validation import (
     as_float_array,
@@ -904,6 +905,7 @@ def chart_max_leverage(
     >>> chart_max_leverage(t).to_dict()["width"]
     520
     """
+    require("altair", "charts")
     import altair as alt
 
     if not tiers:

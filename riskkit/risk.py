@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from riskkit._boundary import GARCH_BOUNDARY, user_stacklevel, warn_garch_boundary
+from riskkit._compat import require
 from riskkit._validation import (
     as_float_array,
     check_option,
@@ -33,7 +35,7 @@ from riskkit._validation import (
     side_sign,
     wrap_like,
 )
-from riskkit.exceptions import InsufficientDataError, RiskkitWarning
+from riskkit.exceptions import BoundaryEstimateWarning, InsufficientDataError, RiskkitWarning
 from riskkit.moments import (
     cornish_fisher_quantile,
     cornish_fisher_tail_mean,
@@ -191,6 +193,7 @@ def _cf_params(x: np.ndarray) -> dict[str, float]:
 
 def _fit_garch(x: np.ndarray) -> tuple[dict[str, float], np.ndarray, float]:
     """GARCH(1,1), constant mean, Gaussian QMLE; returns params, std. residuals, next sigma."""
+    require("arch", "garch")
     from arch import arch_model
 
     if x.size < _MIN_GARCH_NOBS:
@@ -200,13 +203,8 @@ def _fit_garch(x: np.ndarray) -> tuple[dict[str, float], np.ndarray, float]:
         )
     model = arch_model(_GARCH_SCALE * x, mean="Constant", vol="GARCH", p=1, q=1, rescale=False)
     res = model.fit(disp="off", show_warning=False)
-    if res.convergence_flag != 0:
-        logger.warning(
-            "GARCH(1,1) optimiser did not converge (flag %s) on %d returns; FHS VaR may be "
-            "unreliable: use a longer or less extreme sample",
-            res.convergence_flag,
-            x.size,
-        )
+    prm = res.params.to_numpy()
+    warn_garch_boundary(float(prm[2] + prm[3]), res.convergence_flag, x.size, "GARCH(1,1)")
     logger.debug("GARCH(1,1) fit on %d returns: %s", x.size, dict(res.params))
     mu, omega, alpha, beta = (float(v) for v in res.params.to_numpy())
     sigma = np.asarray(res.conditional_volatility, dtype=np.float64)
@@ -915,6 +913,7 @@ class VaRBacktest:
 
     def chart(self) -> Any:
         """Altair chart of losses, VaR and exceedances over time (needs ``altair``)."""
+        require("altair", "charts")
         import altair as alt
 
         df = self.to_frame().reset_index()
@@ -1165,8 +1164,13 @@ def rolling_var(
             raise ValueError(f"refit_every must be >= 1; got {refit_every}")
         var = np.full(n, np.nan)
         es = np.full(n, np.nan)
+        n_fits = n_boundary = 0
         for start in range(w, n, refit_every):
-            p, zres, _ = _fit_garch(x[start - w : start])
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", BoundaryEstimateWarning)
+                p, zres, _ = _fit_garch(x[start - w : start])
+            n_fits += 1
+            n_boundary += any(issubclass(m.category, BoundaryEstimateWarning) for m in caught)
             qv, qe = _historical(zres, np.asarray([c]))  # in units of sigma (negated)
             stop = min(start + refit_every, n)
             # filter the window then the block with fixed params to get sigma_t for t in block
@@ -1175,6 +1179,15 @@ def rolling_var(
             sig = np.sqrt(s2[w : w + (stop - start)])
             var[start:stop] = -p["mean"] + sig * qv[0]
             es[start:stop] = -p["mean"] + sig * qe[0]
+        if n_boundary:
+            warnings.warn(
+                f"{n_boundary} of {n_fits} rolling GARCH(1,1) refits (window {w}) did not "
+                "converge or have persistence alpha + beta >= "
+                f"{GARCH_BOUNDARY}: their windows' VaR rests on an integrated variance; "
+                "check the backtest on those windows or use a longer window",
+                BoundaryEstimateWarning,
+                stacklevel=user_stacklevel(),
+            )
     return pd.DataFrame({"var": var, "es": es}, index=idx)
 
 
@@ -1927,6 +1940,7 @@ class MarginCalibration:
         ``rates`` (fractions in [0, 1)) default to 200 points up to twice the calibrated rate.
         Needs ``altair``.
         """
+        require("altair", "charts")
         import altair as alt
 
         if rates is None:
@@ -2297,6 +2311,7 @@ def gap_probability_chart(
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
     ['line', 'rule', 'text']
     """
+    require("altair", "charts")
     import altair as alt
 
     if not calibrations:

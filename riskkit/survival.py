@@ -45,6 +45,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from riskkit._boundary import warn_garch_boundary
+from riskkit._compat import require
 from riskkit._validation import as_float_array, check_option, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
 
@@ -583,6 +585,7 @@ class SurvivalCurve:
 
     def chart(self, title: str = "Kaplan-Meier survival curve") -> alt.Chart:
         """Step chart of :math:`\\hat S(t)` (altair, 480 px wide)."""
+        require("altair", "charts")
         import altair as alt
 
         df = pd.DataFrame(
@@ -763,6 +766,7 @@ class HistoricalSurvival:
 
     def chart_curves(self, max_horizon: int, group: Any = None) -> alt.Chart:
         """Survival curves, one line per leverage (altair, 480 px wide)."""
+        require("altair", "charts")
         import altair as alt
 
         stacked = self.curves(max_horizon, group).stack()
@@ -805,6 +809,7 @@ class HistoricalSurvival:
 
     def chart(self, title: str | None = None) -> alt.Chart:
         """Heat map of survival probability, leverage x horizon (altair, <= 520 px wide)."""
+        require("altair", "charts")
         import altair as alt
 
         df = self.to_frame().reset_index()
@@ -1246,7 +1251,9 @@ def liquidating_moves(
 # --------------------------------------------------------------------------------------------
 
 
-def fit_return_model(returns: Any, model: str = "garch_t") -> pd.Series:
+def fit_return_model(
+    returns: Any, model: str = "garch_t", *, digits: int | None = None
+) -> pd.Series:
     """Fit a per-bar log-return model for :func:`simulate_liquidation`.
 
     Parameters
@@ -1258,6 +1265,14 @@ def fit_return_model(returns: Any, model: str = "garch_t") -> pd.Series:
         likelihood (:func:`scipy.stats.t.fit`). ``garch_t``: constant mean, GARCH(1,1) variance
         and standardised Student-t innovations, fitted with :func:`arch.arch_model` on returns
         scaled by 100 and scaled back.
+    digits : int, optional
+        Round the fitted parameters to this many significant digits (``garch_t``: ``mu``,
+        ``omega`` in the fit's percent units and ``nu``; ``alpha`` and ``beta``, fractions, to
+        this many decimals; the conditional variances are then filtered again with the rounded
+        values). Maximum likelihood pins the parameters down only to the optimiser's tolerance
+        (about 1e-6 relative, less on a flat ridge or the IGARCH boundary), so the last digits
+        move with the BLAS kernel; 3 or 4 digits, far inside the standard errors, make every
+        downstream number reproducible on any machine. Default: no rounding.
 
     Returns
     -------
@@ -1307,32 +1322,60 @@ def fit_return_model(returns: Any, model: str = "garch_t") -> pd.Series:
         raise ValueError(f"returns must be 1-D; got shape {r.shape}")
     if r.size < 30:
         raise InsufficientDataError(f"fit_return_model needs at least 30 returns; got {r.size}")
+    digits = _check_digits(digits)
     if model == "normal":
-        return pd.Series({"mu": float(r.mean()), "sigma": float(r.std(ddof=1))}, name=model)
+        mu, sd = _significant(float(r.mean()), digits), _significant(float(r.std(ddof=1)), digits)
+        return pd.Series({"mu": mu, "sigma": sd}, name=model)
     if model == "student_t":
         from scipy import stats
 
-        nu, loc, scale = stats.t.fit(r)
-        return pd.Series({"mu": float(loc), "scale": float(scale), "nu": float(nu)}, name=model)
-    return _fit_garch(r)[0]
+        nu, loc, scale = (_significant(float(v), digits) for v in stats.t.fit(r))
+        return pd.Series({"mu": loc, "scale": scale, "nu": nu}, name=model)
+    return _fit_garch(r, digits)[0]
 
 
-def _fit_garch(r: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-    """GARCH(1,1)-t parameters (per-bar units) and every bar's one-step-ahead variance."""
+def _significant(x: float, digits: int | None) -> float:
+    return x if digits is None or x == 0.0 else float(f"{x:.{digits}g}")
+
+
+def _check_digits(digits: Any) -> int | None:
+    if digits is None:
+        return None
+    if isinstance(digits, bool) or not isinstance(digits, int | np.integer) or digits < 1:
+        raise ValueError(f"digits must be None or an integer >= 1; got {digits!r}")
+    return int(digits)
+
+
+def _fit_garch(r: np.ndarray, digits: int | None = None) -> tuple[pd.Series, np.ndarray]:
+    """GARCH(1,1)-t parameters (per-bar units) and every bar's one-step-ahead variance.
+
+    With ``digits``, the parameters (in the fit's percent units) are rounded to that many
+    significant digits and the conditional variances are filtered again with the rounded values,
+    so everything downstream depends only on the rounded parameters.
+    """
+    require("arch", "garch")
     from arch import arch_model
 
     am = arch_model(100.0 * r, mean="Constant", vol="GARCH", p=1, q=1, dist="t", rescale=False)
-    res = am.fit(disp="off")
+    res = am.fit(disp="off", show_warning=False)
     prm = res.params
-    mu, omega, alpha, beta, nu = (
-        float(prm["mu"]),
-        float(prm["omega"]),
-        float(prm["alpha[1]"]),
-        float(prm["beta[1]"]),
-        float(prm["nu"]),
+    warn_garch_boundary(
+        float(prm["alpha[1]"]) + float(prm["beta[1]"]), res.convergence_flag, r.size, "GARCH(1,1)-t"
     )
-    resid = np.asarray(res.resid, dtype=np.float64)
-    s2 = np.asarray(res.conditional_volatility, dtype=np.float64) ** 2
+    mu, omega, nu = (_significant(float(prm[name]), digits) for name in ("mu", "omega", "nu"))
+    alpha, beta = (float(prm[name]) for name in ("alpha[1]", "beta[1]"))
+    if digits is not None:  # fractions in [0, 1]: decimals, so that a 1e-17 beta is 0
+        alpha, beta = round(alpha, digits), round(beta, digits)
+    if digits is None:
+        resid = np.asarray(res.resid, dtype=np.float64)
+        s2 = np.asarray(res.conditional_volatility, dtype=np.float64) ** 2
+    else:  # filter again with the rounded parameters (a plain IEEE recursion, same everywhere)
+        resid = 100.0 * r - mu
+        s2 = np.empty(r.size)
+        prev = float(np.mean(resid**2))
+        for t in range(r.size):
+            s2[t] = prev
+            prev = omega + alpha * resid[t] ** 2 + beta * prev
     next_var = (omega + alpha * resid**2 + beta * s2) / 1e4
     params = pd.Series(
         {
@@ -1342,6 +1385,7 @@ def _fit_garch(r: np.ndarray) -> tuple[pd.Series, np.ndarray]:
             "beta": beta,
             "nu": nu,
             "sigma2_last": float(next_var[-1]),
+            "persistence": alpha + beta,
         },
         name="garch_t",
     )
@@ -1532,6 +1576,7 @@ class MonteCarloLiquidation:
 
     def chart(self, title: str | None = None) -> alt.Chart:
         """Probability of liquidation against leverage, one line per horizon (altair)."""
+        require("altair", "charts")
         import altair as alt
 
         df = self.to_frame().reset_index()
@@ -1926,6 +1971,7 @@ class LiquidationEstimates:
         -------
         altair.FacetChart
         """
+        require("altair", "charts")
         import altair as alt
 
         names = {
@@ -2004,6 +2050,7 @@ def liquidation_estimates(
     chunk_size: int = 5_000,
     seed: int | None = None,
     progress: bool = False,
+    param_digits: int | None = None,
 ) -> LiquidationEstimates:
     """The three estimates of the liquidation probability on one OHLC frame, side by side.
 
@@ -2025,6 +2072,10 @@ def liquidation_estimates(
         :func:`fit_return_model`); empty for none.
     n_paths, chunk_size, seed, progress
         Passed to :func:`simulate_liquidation` (bridge monitoring).
+    param_digits : int, optional
+        Round the fitted model parameters to this many significant digits before simulating
+        (see ``digits`` of :func:`fit_return_model`): the simulation then depends only on the
+        rounded parameters and gives the same numbers on every machine. Default: no rounding.
 
     Returns
     -------
@@ -2094,6 +2145,7 @@ def liquidation_estimates(
         )
     ).ravel()  # fmt: skip
     se["gbm"] = np.zeros(index.size)
+    param_digits = _check_digits(param_digits)
     params = {}
     for k, model in enumerate(models):
         init_var = None
@@ -2102,10 +2154,10 @@ def liquidation_estimates(
                 raise InsufficientDataError(
                     f"fit_return_model needs at least 30 returns; got {r.size}"
                 )
-            prm, next_var = _fit_garch(r)
+            prm, next_var = _fit_garch(r, param_digits)
             init_var = np.concatenate([[float(np.var(r, ddof=1))], next_var])
         else:
-            prm = fit_return_model(r, model)
+            prm = fit_return_model(r, model, digits=param_digits)
         prm_map = {str(key): float(val) for key, val in prm.items()}
         mc = simulate_liquidation(
             levs, hz, model=model, params=prm_map, n_paths=n_paths,

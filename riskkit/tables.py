@@ -8,10 +8,11 @@ ordinary DataFrame of strings instead, which renders identically every time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-import numpy as np
 import pandas as pd
+
+# Gluing numbers for the prose lives in riskkit.book; kept here at its original import path.
+from riskkit.book import glue_values
 
 __all__ = ["format_table", "glue_values"]
 
@@ -53,59 +54,3 @@ def format_table(
     for column, spec in formats.items():
         out[column] = [na_rep if pd.isna(v) else spec.format(v) for v in frame[column]]
     return out
-
-
-def _plain(name: str, value: Any) -> Any:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return (
-            value.strftime("%Y-%m-%d %H:%M") if value.hour or value.minute else f"{value:%Y-%m-%d}"
-        )
-    raise TypeError(
-        f"glue value {name!r} must be a number, string or Timestamp; got {type(value).__name__}"
-    )
-
-
-def glue_values(values: Mapping[str, Any] | None = None, /, **named: Any) -> None:
-    """Store numbers for the book's prose (myst-nb ``glue``), one call for many values.
-
-    Chapters quote computed numbers in their text with ``{glue:text}`name:.1%```; this glues
-    each value without displaying it, after turning numpy scalars into plain Python numbers
-    (myst-nb formats only those) and timestamps into ``YYYY-MM-DD[ HH:MM]`` strings.
-
-    Parameters
-    ----------
-    values : mapping of str to value, optional
-        Names that are not Python identifiers (e.g. with hyphens) go here.
-    **named
-        Name = value pairs.
-
-    Returns
-    -------
-    None
-        Nothing, so that a cell ending in this call shows no output.
-
-    Raises
-    ------
-    TypeError
-        If a value is not a number, string or Timestamp (glue charts with ``myst_nb.glue``).
-
-    Examples
-    --------
-    In a notebook, then ``{glue:text}`fall:.0%``` in a markdown cell renders as ``-25%``:
-
-    >>> glue_values(fall=np.float64(-0.25), day=pd.Timestamp("2020-03-12"))  # doctest: +SKIP
-    """
-    from myst_nb import glue
-
-    items = {**(dict(values) if values else {}), **named}
-    plain = {name: _plain(name, value) for name, value in items.items()}
-    for name, value in plain.items():
-        glue(name, value, display=False)

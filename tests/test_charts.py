@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -18,30 +19,85 @@ def _series() -> pd.Series:
     return pd.Series([1.0, 2.0, 4.0, 3.0], index=idx, name="BTC")
 
 
-def test_render_is_deterministic_and_id_is_hash_of_canonical_spec() -> None:
+def test_render_is_deterministic_and_id_is_hash_of_rounded_canonical_spec() -> None:
     spec = charts.line_chart(_series(), title="t", y_title="USD").to_dict()
-    a = charts.render_spec(spec)
-    b = charts.render_spec(json.loads(json.dumps(spec)))
+    a = charts.render_spec(spec, png=False)
+    b = charts.render_spec(json.loads(json.dumps(spec)), png=False)
     assert a == b
-    canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    rounded = a[charts.VEGALITE_MIMETYPE]
+    canonical = json.dumps(rounded, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:12]
-    assert f'id="riskkit-vega-{digest}"' in a["text/html"]
     assert a["text/plain"] == f"<riskkit chart {digest}: t>"
+    assert f'id="riskkit-vega-{digest}"' in charts.spec_html(spec)
 
 
-def test_render_escapes_script_end_tags_in_data() -> None:
-    html = charts.render_spec({"data": {"values": [{"a": "</script><b>"}]}, "mark": "text"})[
-        "text/html"
+def test_bundle_has_no_script_html_only_mimetypes_front_ends_draw_natively() -> None:
+    bundle = charts.render_spec({"mark": "point", "data": {"values": [{"x": 1.0}]}})
+    assert "text/html" not in bundle  # a script would not run in an untrusted notebook
+    assert charts.VEGALITE_MIMETYPE == "application/vnd.vegalite.v5+json"
+    assert set(bundle) == {charts.VEGALITE_MIMETYPE, "image/png", "text/plain"}
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _jitter(spec: dict, eps: float) -> dict:
+    """The same spec with every float perturbed in its ~12th digit (what a BLAS kernel does)."""
+
+    def walk(v):
+        if isinstance(v, float):
+            return v * (1 + eps)
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(spec)
+
+
+def test_specs_differing_beyond_chart_digits_render_identically() -> None:
+    idx = pd.date_range("2024-01-01", periods=50, freq="D", tz="UTC")
+    s = pd.Series(100 + pd.Series(range(50)).to_numpy() * 0.123456789123, index=idx, name="x")
+    spec = charts.line_chart(s, title="t", y_title="USD").to_dict()
+    moved = _jitter(spec, 3e-12)
+    assert spec != moved  # altair's dataset names and values differ ...
+    assert charts.render_spec(spec, png=False) == charts.render_spec(
+        moved, png=False
+    )  # ... not ours
+    assert charts.spec_html(spec) == charts.spec_html(moved)
+
+
+def test_round_spec_rounds_to_significant_digits_and_renames_datasets() -> None:
+    spec = {
+        "datasets": {"data-abc": [{"y": 0.012649813116004806}, {"y": 211.35606680236245}]},
+        "data": {"name": "data-abc"},
+        "mark": "line",
+        "width": 520,
+    }
+    out = charts.round_spec(spec)
+    (name,) = out["datasets"]
+    assert name != "data-abc" and out["data"]["name"] == name
+    assert out["datasets"][name] == [{"y": 0.0126498}, {"y": 211.356}]
+    assert out["width"] == 520 and isinstance(out["width"], int)
+    assert charts.round_spec(spec, 2)["datasets"][charts.round_spec(spec, 2)["data"]["name"]] == [
+        {"y": 0.013},
+        {"y": 210.0},
     ]
+
+
+def test_round_spec_rejects_bad_digits_and_non_finite_numbers() -> None:
+    with pytest.raises(ValueError, match="digits must be an integer >= 1; got 0"):
+        charts.round_spec({"mark": "point"}, 0)
+    with pytest.raises(ValueError, match="chart specs must hold finite numbers; got nan"):
+        charts.round_spec({"data": {"values": [{"y": float("nan")}]}})
+
+
+def test_spec_html_escapes_script_end_tags_and_uses_no_network() -> None:
+    html = charts.spec_html({"data": {"values": [{"a": "</script><b>"}]}, "mark": "text"})
     assert html.count("</script>") == 1  # only the real closing tag
     assert "<\\/script>" in html
-
-
-def test_render_prefers_page_global_vega_embed_and_pins_cdn_versions() -> None:
-    html = charts.render_spec({"mark": "point"})["text/html"]
-    assert "typeof window.vegaEmbed === 'function'" in html
-    for name, version in charts.VEGA_VERSIONS.items():
-        assert f"https://cdn.jsdelivr.net/npm/{name}@{version}" in html
+    assert "typeof window.vegaEmbed !== 'function'" in html
+    assert "http" not in html  # no CDN fallback: the book serves vega itself
 
 
 def test_vega_versions_match_package_json() -> None:
@@ -60,9 +116,8 @@ def test_enable_activates_renderer_and_theme() -> None:
     assert alt.renderers.active == "riskkit"
     assert alt.theme.active == "riskkit"
     bundle = alt.renderers.get()(charts.line_chart(_series(), title="x", y_title="y").to_dict())
-    assert re.match(
-        r'<div class="riskkit-vega" id="riskkit-vega-[0-9a-f]{12}">', bundle["text/html"]
-    )
+    assert re.match(r"<riskkit chart [0-9a-f]{12}: x>", bundle["text/plain"])
+    assert charts.VEGALITE_MIMETYPE in bundle
 
 
 def test_line_chart_fits_column_and_drops_timezone() -> None:

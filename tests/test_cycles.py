@@ -839,3 +839,21 @@ def test_regime_profile_in_regime_and_spells() -> None:
         res.in_regime(5)
     with pytest.raises(ValueError, match="threshold"):
         res.in_regime(threshold=1.0)
+
+
+def test_markov_regime_whose_variance_collapses_is_flagged() -> None:
+    # 40 % of the prints sit exactly at one value (funding pinned at a venue's default rate):
+    # the ML fit puts a regime on it with a variance of ~0, on the boundary.
+    import warnings
+
+    from riskkit.exceptions import BoundaryEstimateWarning
+
+    rng = np.random.default_rng(1)
+    y = np.where(rng.random(600) < 0.4, 0.1095, rng.normal(0.2, 0.1, 600))
+    with pytest.warns(BoundaryEstimateWarning, match=r"regime\(s\) \[1\] collapsed to about zero"):
+        res = markov_regimes(y, seed=0, search_reps=2)
+    assert res.collapsed_regimes == (1,) and res.at_boundary
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        interior = markov_regimes(rng.normal(0.0, 1.0, 300), seed=0)
+    assert interior.collapsed_regimes == () and not interior.at_boundary

@@ -59,3 +59,61 @@ def test_module_has_all_and_never_prints(path: Path) -> None:
         )
     ]
     assert assigns, f"{path.name} has no __all__"  # (ruff RUF022 keeps each one sorted)
+
+
+@pytest.mark.parametrize(
+    ("module", "extra"), [("arch", "garch"), ("altair", "charts"), ("vl_convert", "charts")]
+)
+def test_missing_optional_package_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, module: str, extra: str
+) -> None:
+    import builtins
+    import importlib
+
+    from riskkit._compat import require
+
+    real_import = importlib.import_module
+
+    def fake(name: str, *args: object) -> object:
+        if name.split(".")[0] == module:
+            raise ModuleNotFoundError(f"No module named {module!r}")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", fake)
+    assert builtins  # the message, not the traceback, is what a user reads:
+    with pytest.raises(
+        ImportError,
+        match=rf"needs the optional package {module!r}, which is not "
+        rf'installed: pip install "riskkit\[{extra}\]"',
+    ):
+        require(module)
+
+
+def test_public_functions_without_arch_or_altair_say_which_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    import numpy as np
+
+    from riskkit import charts, risk, survival
+
+    real_import = importlib.import_module
+
+    def fake(name: str, *args: object) -> object:
+        if name.split(".")[0] in {"arch", "altair"}:
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", fake)
+    r = np.random.default_rng(0).normal(0, 0.01, 600)
+    with pytest.raises(
+        ImportError, match=r"fit_return_model needs the optional package \'arch\'.*riskkit\[garch\]"
+    ):
+        survival.fit_return_model(r, "garch_t")
+    with pytest.raises(ImportError, match=r"riskkit\[garch\]"):
+        risk.var_es(r, 0.99, method="filtered")
+    with pytest.raises(
+        ImportError, match=r"enable needs the optional package \'altair\'.*riskkit\[charts\]"
+    ):
+        charts.enable()

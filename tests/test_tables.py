@@ -31,31 +31,69 @@ def test_unknown_column_is_an_error() -> None:
         format_table(pd.DataFrame({"a": [1.0]}), {"z": "{}"})
 
 
-def test_glue_values_converts_and_glues(monkeypatch: pytest.MonkeyPatch) -> None:
-    import myst_nb
+def _capture(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict, dict]]:
+    import IPython.display
 
-    calls: list[tuple[str, object, bool]] = []
+    calls: list[tuple[dict, dict]] = []
     monkeypatch.setattr(
-        myst_nb, "glue", lambda name, value, display=True: calls.append((name, value, display))
+        IPython.display, "display", lambda obj, raw, metadata: calls.append((obj, metadata))
     )
+    return calls
+
+
+def test_glue_values_records_formatted_text_in_myst_nb_glue_format(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _capture(monkeypatch)
     glue_values(
-        {"oi-drop": np.float64(-0.19)},
+        {"hyphen-name": (np.float64(0.012649813116004806), ".1%")},
         n=np.int64(3),
-        day=pd.Timestamp("2020-03-12", tz="UTC"),
-        hour=pd.Timestamp("2025-10-10 21:00", tz="UTC"),
-        label="x",
+        big=(1234567.891, ",.0f"),
+        day=pd.Timestamp("2020-03-12"),
+        hour=pd.Timestamp("2025-10-10 21:00"),
+        label="BTC",
     )
-    expected = {
-        "oi-drop": -0.19,
-        "n": 3,
-        "day": "2020-03-12",
-        "hour": "2025-10-10 21:00",
-        "label": "x",
-    }
-    assert calls == [(k, v, False) for k, v in expected.items()]
-    assert type(calls[0][1]) is float and type(calls[1][1]) is int
+    texts = {md["scrapbook"]["name"]: obj for obj, md in calls}
+    prefix = "application/papermill.record/"
+    assert texts["hyphen-name"] == {prefix + "text/plain": "'1.3%'"}
+    assert texts["n"][prefix + "text/plain"] == "'3'"
+    assert texts["big"][prefix + "text/plain"] == "'1,234,568'"
+    assert texts["day"][prefix + "text/plain"] == "'2020-03-12'"
+    assert texts["hour"][prefix + "text/plain"] == "'2025-10-10 21:00'"
+    assert all(md["scrapbook"]["mime_prefix"] == prefix for _, md in calls)
 
 
-def test_glue_values_rejects_charts_and_frames() -> None:
-    with pytest.raises(TypeError, match="glue value 'f' must be a number, string or Timestamp"):
+def test_glued_text_is_the_same_whatever_the_last_digits() -> None:
+    from riskkit.book import _text
+
+    # regression: these pairs were recorded at full precision and failed nbval on another machine
+    for a, b, spec in [
+        (0.012649813116004806, 0.012649814055917722, ".2%"),
+        (-0.023399590361763496, -0.023399590361763468, ".3f"),
+        (211.35606680236245, 211.35606680236273, ",.0f"),
+    ]:
+        assert _text("x", (a, spec)) == _text("x", (b, spec))
+
+
+def test_glue_values_formats_mapping_applies_to_bare_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _capture(monkeypatch)
+    glue_values({"p_a": 0.25, "p_b": (0.5, ".0%")}, formats={"p_a": ".1%", "p_b": ".3f"})
+    texts = {md["scrapbook"]["name"]: next(iter(obj.values())) for obj, md in calls}
+    assert texts == {"p_a": "'25.0%'", "p_b": "'50%'"}  # an explicit (value, spec) wins
+    with pytest.raises(KeyError, match="formats names 'zz', which is not among the glued values"):
+        glue_values({"p_a": 0.25}, formats={"zz": ".1f"})
+
+
+def test_glue_values_refuses_floats_without_format_and_other_types() -> None:
+    with pytest.raises(TypeError, match=r"glue value 'x' is a float \(0\.5\): glue it with"):
+        glue_values(x=0.5)
+    with pytest.raises(TypeError, match="glue value 'f' must be a string, an integer"):
         glue_values(f=pd.DataFrame({"a": [1]}))
+    with pytest.raises(ValueError, match="glue value 'x' must be finite; got nan"):
+        glue_values(x=(float("nan"), ".1f"))
+    with pytest.raises(ValueError, match=r"glue value 'x': invalid format spec '\.1q'"):
+        glue_values(x=(0.5, ".1q"))
+    with pytest.raises(TypeError, match="a format spec needs a real number; got str"):
+        glue_values(x=("0.5", ".1f"))

@@ -1,173 +1,25 @@
-"""Altair chart builders and an offline, deterministic renderer for the book.
+"""Altair chart builders shared by every topic: time-series lines, stacked bars, crash panels.
 
 Every builder takes a Series, a frame or a result object and returns an :class:`altair.Chart`
-(or a layered/concatenated chart); nothing here displays or saves anything.
-
-:func:`enable` switches on the ``"riskkit"`` renderer and theme. The renderer writes each chart
-as a ``<div>`` whose id is a hash of the chart's spec, followed by a script that calls the
-page-global ``vegaEmbed``. The book serves vega, vega-lite and vega-embed from its own static files
-(installed from npm at build time), so charts render with no network, and re-executing a notebook
-gives byte-identical output, which is what strict ``nbval`` compares. In a live Jupyter session,
-where ``vegaEmbed`` is not a page global, the script loads the same pinned versions once from the
-jsDelivr CDN; if that fails the cell shows a visible "chart unavailable" note.
-
-altair is imported only inside these functions, so ``import riskkit`` stays light.
+(or a layered/concatenated chart); nothing here displays or saves anything. altair is imported
+only inside these functions, so ``import riskkit`` stays light.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from riskkit._compat import require
+from riskkit.charts.render import CHART_WIDTH
+
 if TYPE_CHECKING:  # pragma: no cover
+    require("altair", "charts")
     import altair as alt
 
-__all__ = [
-    "CHART_WIDTH",
-    "VEGA_VERSIONS",
-    "crash_panel",
-    "enable",
-    "event_rules",
-    "line_chart",
-    "render_spec",
-    "stacked_bars",
-]
-
-#: Width in px that fits the book's content column (sphinx-book-theme) with a legend.
-CHART_WIDTH = 520
-
-#: Library versions the renderer asks for; they match ``package.json`` and altair 6.
-VEGA_VERSIONS = {"vega": "6.4.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0"}
-
-_SCRIPT = """(function () {
-  var el = document.currentScript.previousElementSibling;
-  var spec = %(spec)s;
-  var libs = %(libs)s;
-  function fail(err) {
-    el.innerHTML = '<p class="riskkit-vega-error">Chart unavailable: ' + String(err) + '</p>';
-    if (window.console) { console.error('riskkit chart ' + el.id + ': ' + err); }
-  }
-  function draw() {
-    window.vegaEmbed(el, spec, {mode: 'vega-lite', actions: false, renderer: 'svg'}).catch(fail);
-  }
-  function start() {
-    if (typeof window.vegaEmbed === 'function') { draw(); return; }
-    /* live Jupyter only: the book serves vegaEmbed from its own static files */
-    if (!window.__riskkitVega) {
-      window.__riskkitVega = new Promise(function (resolve, reject) {
-        (function next(i) {
-          if (i === libs.length) { resolve(); return; }
-          var s = document.createElement('script');
-          s.src = libs[i];
-          s.onload = function () { next(i + 1); };
-          s.onerror = function () { reject('could not load ' + libs[i]); };
-          document.head.appendChild(s);
-        })(0);
-      });
-    }
-    window.__riskkitVega.then(draw, fail);
-  }
-  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); }
-  else { start(); }
-})();"""
-
-
-def render_spec(spec: dict[str, Any]) -> dict[str, str]:
-    """Render a Vega-Lite spec as a deterministic HTML mimebundle.
-
-    Parameters
-    ----------
-    spec : dict
-        A Vega-Lite specification (what ``chart.to_dict()`` returns).
-
-    Returns
-    -------
-    dict
-        ``{"text/html": ..., "text/plain": ...}``. The element id is the first 12 hex digits of
-        the sha256 of the canonical JSON of ``spec``, so the same chart always renders to the same
-        bytes.
-
-    Examples
-    --------
-    >>> spec = {"mark": "point", "data": {"values": [{"x": 1}]}}
-    >>> bundle = render_spec(spec)
-    >>> bundle["text/html"].startswith('<div class="riskkit-vega" id="riskkit-vega-')
-    True
-    >>> render_spec(dict(reversed(spec.items()))) == bundle  # key order does not matter
-    True
-    """
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
-    cdn = [
-        f"https://cdn.jsdelivr.net/npm/{name}@{version}" for name, version in VEGA_VERSIONS.items()
-    ]
-    safe = payload.replace("</", "<\\/")
-    script = _SCRIPT % {"spec": safe, "libs": json.dumps(cdn)}
-    html = (
-        f'<div class="riskkit-vega" id="riskkit-vega-{digest}"></div>\n'
-        f"<script>\n{script}\n</script>"
-    )
-    title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    label = f"<riskkit chart {digest}: {title}>" if title else f"<riskkit chart {digest}>"
-    return {"text/html": html, "text/plain": label}
-
-
-def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
-    return render_spec(spec)
-
-
-def _theme() -> dict[str, Any]:
-    font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-    return {
-        "config": {
-            "view": {"continuousWidth": CHART_WIDTH, "continuousHeight": 260, "stroke": None},
-            "font": font,
-            "title": {"fontSize": 14, "anchor": "start", "subtitleColor": "#555"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
-            "range": {
-                "category": [
-                    "#1f77b4",
-                    "#d62728",
-                    "#2ca02c",
-                    "#ff7f0e",
-                    "#9467bd",
-                    "#8c564b",
-                    "#e377c2",
-                    "#7f7f7f",
-                    "#bcbd22",
-                    "#17becf",
-                ]
-            },
-        }
-    }
-
-
-def enable() -> None:
-    """Use the riskkit renderer and theme for every chart displayed afterwards.
-
-    Call once at the top of a notebook. Registers both under the name ``"riskkit"``.
-
-    Examples
-    --------
-    >>> import altair as alt
-    >>> enable()
-    >>> alt.renderers.active
-    'riskkit'
-    """
-    import altair as alt
-
-    alt.renderers.register("riskkit", _renderer)
-    alt.renderers.enable("riskkit")
-    if "riskkit" not in alt.theme.names():
-        alt.theme.register("riskkit", enable=False)(_theme)  # type: ignore[arg-type]
-    alt.theme.enable("riskkit")
+__all__ = ["crash_panel", "event_rules", "line_chart", "stacked_bars"]
 
 
 def _frame(series: pd.Series | pd.DataFrame, value_name: str) -> pd.DataFrame:
@@ -221,6 +73,7 @@ def line_chart(
     >>> line_chart(s, title="t", y_title="USD").to_dict()["mark"]["type"]
     'line'
     """
+    require("altair", "charts")
     import altair as alt
 
     df = _frame(data, "value")
@@ -267,6 +120,7 @@ def stacked_bars(
     >>> stacked_bars(df, title="t", y_title="USD").to_dict()["mark"]["type"]
     'bar'
     """
+    require("altair", "charts")
     import altair as alt
 
     df = _frame(data, "value")
@@ -315,6 +169,7 @@ def event_rules(
     >>> event_rules(ev).to_dict()["layer"][0]["mark"]["type"]
     'rule'
     """
+    require("altair", "charts")
     import altair as alt
 
     df = events.copy()
@@ -396,6 +251,7 @@ def crash_panel(
     >>> len(panel.to_dict()["vconcat"])
     3
     """
+    require("altair", "charts")
     import altair as alt
 
     t0, t1 = pd.Timestamp(start), pd.Timestamp(end)

@@ -1,0 +1,276 @@
+"""A deterministic, offline renderer for altair charts, in notebooks and in the book.
+
+A chart output carries three representations, so that it draws wherever a chapter is opened:
+
+* ``application/vnd.vegalite.v5+json``: the Vega-Lite spec. JupyterLab 4, Notebook 7 and VS Code
+  draw it with the Vega they bundle, with no network and without the notebook being trusted (the
+  renderer is marked safe: it runs no script from the notebook).
+* ``image/png``: a static picture made with ``vl-convert`` when it is installed, for front ends
+  and viewers without Vega (and printed output).
+* ``text/plain``: ``<riskkit chart <id>: <title>>``.
+
+No ``text/html`` with a ``<script>`` is written: front ends do not run scripts of untrusted
+notebooks, and a trusted one would have to load Vega from a CDN. The book turns the Vega-Lite
+output into a ``<div>`` plus a call to the page-global ``vegaEmbed`` that it serves from its own
+static files (:func:`spec_html`, used by the book's Sphinx extension).
+
+Every float in the spec is rounded to :data:`CHART_DIGITS` significant digits before the spec
+is embedded, and altair's dataset names (a hash of the full-precision data) are replaced by a
+hash of the rounded data; the chart id is the hash of that rounded, canonical spec. A chart
+therefore records the same bytes on every machine, whatever the BLAS kernel did to the 12th
+digit of a number, which is what strict ``nbval`` compares.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from typing import Any
+
+from riskkit._compat import require
+
+__all__ = [
+    "CHART_DIGITS",
+    "CHART_WIDTH",
+    "VEGALITE_MIMETYPE",
+    "VEGA_VERSIONS",
+    "enable",
+    "render_spec",
+    "round_spec",
+    "spec_html",
+]
+
+#: Width in px that fits the book's content column (sphinx-book-theme) with a legend.
+CHART_WIDTH = 520
+
+#: Significant digits every float of a chart spec is rounded to before it is embedded.
+CHART_DIGITS = 6
+
+#: Library versions the book serves; they match ``package.json`` and altair 6.
+VEGA_VERSIONS = {"vega": "6.4.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0"}
+
+#: The mimetype Jupyter front ends render natively (JupyterLab 4.6 knows Vega-Lite 3 to 5).
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+
+_SCRIPT = """(function () {
+  var el = document.currentScript.previousElementSibling;
+  var spec = %(spec)s;
+  function fail(err) {
+    el.innerHTML = '<p class="riskkit-vega-error">Chart unavailable: ' + String(err) + '</p>';
+    if (window.console) { console.error('riskkit chart ' + el.id + ': ' + err); }
+  }
+  function draw() {
+    if (typeof window.vegaEmbed !== 'function') { fail('vega-embed is not loaded'); return; }
+    window.vegaEmbed(el, spec, {mode: 'vega-lite', actions: false, renderer: 'svg'}).catch(fail);
+  }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', draw); }
+  else { draw(); }
+})();"""
+
+
+def _round(value: Any, digits: int) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"chart specs must hold finite numbers; got {value!r}")
+        return float(f"{value:.{digits}g}") if value else 0.0
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v, digits) for v in value]
+    return value
+
+
+def _canonical(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def round_spec(spec: dict[str, Any], digits: int = CHART_DIGITS) -> dict[str, Any]:
+    """Round every float of a Vega-Lite spec to ``digits`` significant digits.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite specification (what ``chart.to_dict()`` returns).
+    digits : int, default :data:`CHART_DIGITS`
+        Significant digits kept (at least 1).
+
+    Returns
+    -------
+    dict
+        A new spec. Inline datasets (``spec["datasets"]``) are renamed ``data-<hash>`` after the
+        sha256 of their rounded values, and every reference to them follows, so two specs whose
+        data differ only beyond ``digits`` become identical.
+
+    Raises
+    ------
+    ValueError
+        For ``digits < 1`` or a NaN/infinite number in the spec.
+
+    Examples
+    --------
+    >>> round_spec({"data": {"values": [{"y": 0.012649813116004806}]}})["data"]["values"]
+    [{'y': 0.0126498}]
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be an integer >= 1; got {digits!r}")
+    out = _round(spec, digits)
+    datasets = out.get("datasets")
+    if isinstance(datasets, dict) and datasets:
+        renames = {}
+        for old, values in datasets.items():
+            digest = hashlib.sha256(_canonical({"v": values}).encode("utf-8")).hexdigest()
+            renames[old] = f"data-{digest[:32]}"
+        text = _canonical(out)
+        for old, new in renames.items():
+            text = text.replace(json.dumps(old), json.dumps(new))
+        out = json.loads(text)
+    return out
+
+
+def _digest(spec: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(spec).encode("utf-8")).hexdigest()[:12]
+
+
+def _label(spec: dict[str, Any], digest: str) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return f"<riskkit chart {digest}: {title}>" if title else f"<riskkit chart {digest}>"
+
+
+def _png(spec: dict[str, Any]) -> str | None:
+    try:
+        vlc = require("vl_convert")
+    except ImportError:
+        return None
+    return base64.b64encode(vlc.vegalite_to_png(spec, scale=1)).decode("ascii")
+
+
+def render_spec(spec: dict[str, Any], *, png: bool = True) -> dict[str, Any]:
+    """Render a Vega-Lite spec as a deterministic mimebundle that every Jupyter front end draws.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite specification (what ``chart.to_dict()`` returns).
+    png : bool, default True
+        Add an ``image/png`` fallback (needs ``vl-convert-python``, part of ``riskkit[charts]``;
+        skipped without it).
+
+    Returns
+    -------
+    dict
+        ``{VEGALITE_MIMETYPE: rounded spec, "image/png": base64 PNG, "text/plain": label}``.
+        The label holds the chart id, the first 12 hex digits of the sha256 of the canonical
+        JSON of the rounded spec, so the same chart always renders to the same bytes.
+
+    Examples
+    --------
+    >>> spec = {"mark": "point", "data": {"values": [{"x": 1.0000001}]}}
+    >>> bundle = render_spec(spec, png=False)
+    >>> sorted(bundle)
+    ['application/vnd.vegalite.v5+json', 'text/plain']
+    >>> bundle["application/vnd.vegalite.v5+json"]["data"]["values"]
+    [{'x': 1.0}]
+    >>> render_spec(dict(reversed(spec.items())), png=False) == bundle  # key order is irrelevant
+    True
+    """
+    rounded = round_spec(spec)
+    digest = _digest(rounded)
+    bundle: dict[str, Any] = {VEGALITE_MIMETYPE: rounded}
+    if png:
+        image = _png(rounded)
+        if image is not None:
+            bundle["image/png"] = image
+    bundle["text/plain"] = _label(rounded, digest)
+    return bundle
+
+
+def spec_html(spec: dict[str, Any]) -> str:
+    """HTML that draws a spec with the page-global ``vegaEmbed`` (the book's static files).
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite specification; it is rounded with :func:`round_spec` first.
+
+    Returns
+    -------
+    str
+        ``<div class="riskkit-vega" id="riskkit-vega-<id>"></div>`` and a ``<script>``. No
+        network is used: if ``vegaEmbed`` is missing, the chart says "Chart unavailable".
+
+    Examples
+    --------
+    >>> spec_html({"mark": "point"}).startswith('<div class="riskkit-vega" id="riskkit-vega-')
+    True
+    """
+    rounded = round_spec(spec)
+    digest = _digest(rounded)
+    safe = _canonical(rounded).replace("</", "<\\/")
+    return (
+        f'<div class="riskkit-vega" id="riskkit-vega-{digest}"></div>\n'
+        f"<script>\n{_SCRIPT % {'spec': safe}}\n</script>"
+    )
+
+
+def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    return render_spec(spec)
+
+
+def _theme() -> dict[str, Any]:
+    font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+    return {
+        "config": {
+            "view": {"continuousWidth": CHART_WIDTH, "continuousHeight": 260, "stroke": None},
+            "font": font,
+            "title": {"fontSize": 14, "anchor": "start", "subtitleColor": "#555"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "range": {
+                "category": [
+                    "#1f77b4",
+                    "#d62728",
+                    "#2ca02c",
+                    "#ff7f0e",
+                    "#9467bd",
+                    "#8c564b",
+                    "#e377c2",
+                    "#7f7f7f",
+                    "#bcbd22",
+                    "#17becf",
+                ]
+            },
+        }
+    }
+
+
+def enable() -> None:
+    """Use the riskkit renderer and theme for every chart displayed afterwards.
+
+    Call once at the top of a notebook. Registers both under the name ``"riskkit"``.
+
+    Raises
+    ------
+    ImportError
+        Without altair (``pip install "riskkit[charts]"``).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> enable()
+    >>> alt.renderers.active
+    'riskkit'
+    """
+    require("altair", "charts")
+    import altair as alt
+
+    alt.renderers.register("riskkit", _renderer)
+    alt.renderers.enable("riskkit")
+    if "riskkit" not in alt.theme.names():
+        alt.theme.register("riskkit", enable=False)(_theme)  # type: ignore[arg-type]
+    alt.theme.enable("riskkit")
