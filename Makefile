@@ -1,7 +1,10 @@
 # riskkit: two commands do everything on a fresh clone.
 #   make book   set up (.venv, pinned deps, npm assets, data), execute every chapter, build _build/html
-#   make test   the same set-up, then lint, unit tests + doctests, strict nbval over every chapter,
-#               a clean-cache book build with warnings as errors, and a headless-browser check
+#   make test   the same set-up, then lint, unit tests + doctests, strict nbval over every chapter
+#               twice (this machine's numerical environment, then another BLAS kernel, no AVX-512,
+#               one thread, another time zone and locale), a clean-cache book build with warnings
+#               as errors, a headless-browser check of the book, and the chapters in JupyterLab
+#   make lab    set up, then JupyterLab on the chapters
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -23,12 +26,14 @@ endif
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 TEST_BOOK := _build/test-book
 
-.PHONY: help setup venv assets data book execute lint unit nbval book-check browser-check test clean lock
+.PHONY: help setup venv assets data book execute lab lint unit nbval nbval-portable book-check \
+  browser-check lab-check test clean lock
 
 help:
 	@echo "make book   build the HTML book into _build/html (sets everything up first)"
 	@echo "make test   run the whole test suite (unit, doctests, nbval, book build, browser check)"
 	@echo "make execute  re-execute every chapter in place (after changing riskkit/ or data/)"
+	@echo "make lab    JupyterLab on the chapters (charts draw offline, no trust needed)"
 
 # ---- set-up ---------------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -59,6 +64,9 @@ book: setup
 execute: setup
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
 
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=. --allow-root chapters/
+
 # ---- tests ----------------------------------------------------------------------------------
 lint: venv
 	$(BIN)/ruff check riskkit tests benchmarks tools
@@ -68,9 +76,18 @@ lint: venv
 unit: setup
 	$(BIN)/python -m pytest -q
 
+NBVAL := $(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+  --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS)
+
 nbval: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
-	  --nbval-cell-timeout=600 --nbval-sanitize-with tests/nbval_sanitize.cfg $(CHAPTERS)
+	$(NBVAL)
+
+# The same committed outputs, reproduced in a second numerical environment (tools/numenv.py):
+# another OpenBLAS kernel, numpy without AVX-512, one thread, TZ=Asia/Kolkata, a German locale
+# where installed. The first command checks that the environment really took.
+nbval-portable: setup
+	env $$($(BIN)/python tools/numenv.py) $(BIN)/python tools/numenv.py --check
+	env $$($(BIN)/python tools/numenv.py) $(NBVAL)
 
 book-check: setup
 	rm -rf $(TEST_BOOK)
@@ -79,7 +96,12 @@ book-check: setup
 browser-check: book-check
 	$(BIN)/python tools/browser_check.py $(TEST_BOOK)/_build/html
 
-test: lint unit nbval browser-check
+# Every chapter opened in JupyterLab (untrusted, offline): committed charts drawn, then again
+# after re-executing it with nbclient.
+lab-check: setup
+	$(BIN)/python tools/lab_check.py $(CHAPTERS)
+
+test: lint unit nbval nbval-portable browser-check lab-check
 	@echo "All checks passed."
 
 lock:
