@@ -114,3 +114,18 @@ def test_figure_captions_are_referenced(chapter: Path) -> None:
     for name, data in glued.items():
         if any(k.endswith(VEGALITE) for k in data):
             assert f"{{glue:figure}} {name}" in markdown, f"{name} is glued but never shown"
+
+
+LONG_NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d{7,}")
+
+
+def test_tables_and_printed_numbers_are_rounded_at_display_precision(chapter: Path) -> None:
+    # a float shown at full precision moves in its last digits with the BLAS kernel; what a
+    # reader sees is rounded (format_table, .round(), f-strings) before it is displayed
+    for out in _outputs(chapter):
+        texts = [out.get("text", "")] if out.get("output_type") == "stream" else []
+        data = out.get("data", {})
+        texts += [data[k] for k in ("text/html", "text/plain", "text/markdown") if k in data]
+        for text in map(_text, texts):
+            found = LONG_NUMBER.findall(text)
+            assert not found, f"{chapter.name}: unrounded number(s) {found[:3]} in an output"
