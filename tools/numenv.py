@@ -58,8 +58,8 @@ def _locale() -> str | None:
         return None
     have_lower = {h.lower(): h for h in have}
     for name in LOCALES:
-        if name in have_lower:
-            return have_lower[name]
+        if name.lower() in have_lower:
+            return have_lower[name.lower()]
     return None
 
 
