@@ -1,0 +1,479 @@
+"""Tier-aware liquidation prices: the venue's tier consistent with the liquidation price.
+
+:func:`liquidation_price_tiered` solves on a :class:`~riskkit.margin.MarginTiers` table (mark-
+or entry-based tiers and maintenance); :func:`liquidation_table` and
+:func:`liquidation_tables` tabulate it per entry, leverage and venue, and
+:func:`min_liquidated_leverage_tiered` inverts it for the leverage a move wiped out.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskkit._typing import ArrayLike, FloatArray
+from riskkit._validation import as_float_array, check_option, check_positive, check_range, wrap_like
+from riskkit.exceptions import TierMismatchWarning
+from riskkit.liquidation._fast import _arr, _contract, _positive, _sign
+from riskkit.liquidation.prices import _fixed_kernel, _kernel
+from riskkit.margin import MarginTiers
+
+__all__ = [
+    "liquidation_price_tiered",
+    "liquidation_table",
+    "liquidation_tables",
+    "min_liquidated_leverage_tiered",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# tier-aware solving
+# --------------------------------------------------------------------------------------------
+def _tiered(
+    s: FloatArray,
+    e: FloatArray,
+    q: FloatArray,
+    m_: FloatArray,
+    tiers: MarginTiers,
+    linear: bool,
+) -> tuple[FloatArray, FloatArray]:
+    s, e, q, m_ = np.broadcast_arrays(s, e, q, m_)
+    floor, cap = tiers.notional_floor, tiers.notional_cap
+    rate, amount = tiers.maintenance_margin_rate, tiers.maintenance_amount
+    if tiers.tier_basis == "entry":
+        v0 = q * e if linear else q / e
+        ke = np.clip(np.searchsorted(floor, v0, side="right") - 1, 0, tiers.n_tiers - 1)
+        if tiers.maintenance_basis == "entry":
+            p = _fixed_kernel(s, e, q, m_, v0 * rate[ke] - amount[ke], linear)
+        else:
+            p = _kernel(s, e, q, m_, rate[ke], amount[ke], linear)
+        return p, ke.astype(np.float64)
+    # Start from the tier of the entry notional and walk each inconsistent position one tier
+    # towards its liquidation notional; maintenance margin is continuous and monotone in price,
+    # so the walk ends at the unique consistent tier (most positions need 0 or 1 step).
+    last = tiers.n_tiers - 1
+
+    def notional_at(qq: FloatArray, pp: FloatArray) -> FloatArray:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return qq * pp if linear else qq / pp
+
+    def tier_of(v: FloatArray) -> FloatArray:
+        return np.clip(np.searchsorted(floor, v, side="right") - 1, 0, last)
+
+    k = tier_of(q * e if linear else q / e).astype(np.intp)
+    pf = np.asarray(_kernel(s, e, q, m_, rate[k], amount[k], linear), dtype=np.float64)
+    pf = pf.reshape(-1).copy() if pf.ndim == 0 else pf.reshape(-1)
+    kf = k.reshape(-1)
+    sf, ef, qf, mf = s.reshape(-1), e.reshape(-1), q.reshape(-1), m_.reshape(-1)
+    v = notional_at(qf, pf)
+    sub = np.flatnonzero((v < floor[kf]) | (v >= cap[kf]))  # inconsistent positions only
+    for _ in range(2 * tiers.n_tiers):
+        if not sub.size:
+            break
+        ks = kf[sub]
+        target = tier_of(notional_at(qf[sub], pf[sub]))
+        keep = target != ks
+        sub, ks, target = sub[keep], ks[keep], target[keep]
+        kk = ks + np.sign(target - ks).astype(np.intp)
+        kf[sub] = kk
+        pf[sub] = _kernel(sf[sub], ef[sub], qf[sub], mf[sub], rate[kk], amount[kk], linear)
+    at_last = np.flatnonzero(kf == last)
+    beyond = at_last[notional_at(qf[at_last], pf[at_last]) >= cap[last]]
+    if beyond.size:
+        warnings.warn(
+            f"{beyond.size} position(s) have a notional at the liquidation price above the last "
+            f"tier cap {cap[last]:g} of {tiers.venue} {tiers.symbol}; the last tier is applied. "
+            "The venue would not accept such positions; reduce the size.",
+            TierMismatchWarning,
+            stacklevel=3,
+        )
+    price = pf.reshape(s.shape)
+    tier = kf.reshape(s.shape)
+    return price, tier.astype(np.float64)
+
+
+def liquidation_price_tiered(
+    side: Any,
+    entry_price: ArrayLike,
+    size: ArrayLike,
+    margin: ArrayLike,
+    tiers: MarginTiers,
+    contract: str | None = None,
+) -> Any:
+    """Liquidation price using the tier that is consistent with the position (venue rule).
+
+    Parameters
+    ----------
+    side, entry_price, size, margin
+        As in :func:`liquidation_price`.
+    tiers : MarginTiers
+        The venue's table (e.g. :func:`riskkit.margin.load_tiers`).
+    contract : {"linear", "inverse"}, optional
+        Defaults to ``tiers.contract``; must match it.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Liquidation price, quote per base.
+
+    Raises
+    ------
+    TypeError
+        If ``tiers`` is not a :class:`~riskkit.margin.MarginTiers`.
+    ValueError
+        As in :func:`liquidation_price`, or if ``contract`` differs from ``tiers.contract``.
+
+    See Also
+    --------
+    liquidation_price, liquidation_table
+
+    Notes
+    -----
+    With ``tiers.tier_basis == "liquidation"`` (Binance, Hyperliquid), the price is the
+    :math:`P_k` from :func:`liquidation_price` with tier :math:`k`'s :math:`(m_k, A_k)` for the
+    :math:`k` where the notional at :math:`P_k` lies in :math:`[F_k, F_{k+1})`. Binance's FAQ
+    requires this re-check ("if the position calculated at the liquidation price and the current
+    position are of different levels, substitute the level at the liquidation price"). Because
+    the cum recursion makes maintenance margin continuous and monotone in price, exactly one
+    tier is consistent. The search starts at the entry tier and moves only the inconsistent
+    positions one tier at a time (vectorised over the shrinking subset): :math:`O(n)` time when
+    positions liquidate within one or two tiers of entry, :math:`O(nK)` at worst, :math:`O(n)`
+    memory.
+
+    With ``tier_basis == "entry"`` (Bybit classic risk limit) the tier is that of the entry
+    notional, and with ``maintenance_basis == "entry"`` the maintenance margin is fixed at entry
+    (:func:`liquidation_price_fixed_maintenance`).
+
+    References
+    ----------
+    Binance, "How to Calculate Liquidation Price of COIN-M Futures Contracts",
+    https://www.binance.com/en/support/faq/ceccfcfb4e3a45e3b48b0b1bb1a8ae46
+
+    Examples
+    --------
+    >>> from riskkit.margin import load_tiers
+    >>> t = load_tiers("binance_usdm_btcusdt_2021-03")
+    >>> round(liquidation_price_tiered("long", 50_000.0, 10.0, 50_000.0, t), 2)
+    45323.23
+    """
+    if not isinstance(tiers, MarginTiers):
+        raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
+    c = tiers.contract if contract is None else _contract(contract)
+    if c != tiers.contract:
+        raise ValueError(f"contract must match tiers.contract {tiers.contract!r}; got {contract!r}")
+    s = _sign(side)
+    e = _positive(entry_price, "entry_price")
+    q = _positive(size, "size")
+    m_ = _arr(margin, "margin")
+    price, _ = _tiered(s, e, q, m_, tiers, c == "linear")
+    return wrap_like(price, side, entry_price, size, margin, name="liquidation_price")
+
+
+def liquidation_table(
+    entry_price: ArrayLike,
+    leverage: ArrayLike,
+    tiers: MarginTiers,
+    *,
+    side: str = "long",
+    notional: float = 10_000.0,
+    price_extreme: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """Tidy table of tier-aware liquidation and bankruptcy prices per entry and leverage.
+
+    Parameters
+    ----------
+    entry_price : float, array or Series
+        Entry price(s), quote per base, > 0. A Series' index (e.g. dates or venues) becomes the
+        ``entry`` column.
+    leverage : float or array
+        Leverage levels, >= 1; isolated margin is ``notional / leverage``.
+    tiers : MarginTiers
+        The venue's table; its ``contract`` decides linear or inverse.
+    side : {"long", "short"}, default "long"
+        Position direction.
+    notional : float, default 10,000
+        Position notional at entry in USD (quote); it selects the tier. Linear size is
+        ``notional / entry_price``; inverse size is ``notional`` USD and margin
+        ``notional / (entry_price x leverage)`` coin.
+    price_extreme : float, array or Series, optional
+        The low (for a long) or high (for a short) reached after entry, one per entry price or a
+        scalar. Adds the column ``liquidated`` (the extreme crossed the liquidation price).
+
+    Returns
+    -------
+    DataFrame
+        One row per (entry, leverage) with columns ``entry``, ``entry_price``, ``leverage``,
+        ``side``, ``notional``, ``margin``, ``tier``, ``maintenance_margin_rate``,
+        ``maintenance_amount``, ``max_leverage``, ``leverage_allowed``, ``liquidation_price``,
+        ``bankruptcy_price``, ``distance_to_liquidation`` and, when ``price_extreme`` is given,
+        ``price_extreme`` and ``liquidated``.
+
+    Raises
+    ------
+    ValueError
+        For out-of-range inputs or a ``price_extreme`` whose length does not match.
+
+    See Also
+    --------
+    liquidation_price_tiered, bankruptcy_price
+
+    Notes
+    -----
+    ``leverage_allowed`` is False where the leverage exceeds the tier's maximum (the venue would
+    refuse the order); the price is still computed so the chapter can show it.
+    ``distance_to_liquidation`` is :math:`s(E - P_{liq})/E`.
+
+    References
+    ----------
+    See :func:`liquidation_price_tiered`.
+
+    Examples
+    --------
+    >>> from riskkit.margin import load_tiers
+    >>> t = load_tiers("hyperliquid_btc_2025")
+    >>> df = liquidation_table(100_000.0, [10, 20], t, price_extreme=91_000.0)
+    >>> df["liquidation_price"].round(2).tolist(), df["liquidated"].tolist()
+    ([91139.24, 96202.53], [True, True])
+    """
+    if not isinstance(tiers, MarginTiers):
+        raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
+    sgn = float(_sign(check_option(side, "side", ("long", "short"))))
+    e_in = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
+    e_arr = np.atleast_1d(e_in).ravel()
+    labels = (
+        entry_price.index.to_numpy()
+        if isinstance(entry_price, pd.Series)
+        else np.arange(e_arr.size)
+    )
+    lev = np.atleast_1d(check_range(as_float_array(leverage, "leverage"), "leverage", 1.0)).ravel()
+    n_usd = float(check_positive(as_float_array(notional, "notional"), "notional"))
+    ee = np.repeat(e_arr, lev.size)
+    ll = np.tile(lev, e_arr.size)
+    lab = np.repeat(labels, lev.size)
+    linear = tiers.contract == "linear"
+    if linear:
+        size = n_usd / ee
+        margin = n_usd / ll
+        v_entry = np.full(ee.shape, n_usd)
+    else:
+        size = np.full(ee.shape, n_usd)
+        margin = n_usd / (ee * ll)
+        v_entry = n_usd / ee
+    s = np.full(ee.shape, sgn)
+    lp, k = _tiered(s, ee, size, margin, tiers, linear)
+    ki = k.astype(np.intp)
+    bp = _kernel(s, ee, size, margin, np.zeros(1), np.zeros(1), linear)
+    k_entry = np.clip(np.searchsorted(tiers.notional_floor, v_entry, side="right") - 1, 0, None)
+    max_lev = tiers.max_leverage[np.maximum(ki, k_entry)]
+    out = pd.DataFrame(
+        {
+            "entry": lab,
+            "entry_price": ee,
+            "leverage": ll,
+            "side": side,
+            "notional": n_usd,
+            "margin": margin,
+            "tier": ki + 1,
+            "maintenance_margin_rate": tiers.maintenance_margin_rate[ki],
+            "maintenance_amount": tiers.maintenance_amount[ki],
+            "max_leverage": max_lev,
+            "leverage_allowed": ll <= max_lev + 1e-12,
+            "liquidation_price": lp,
+            "bankruptcy_price": bp,
+            "distance_to_liquidation": sgn * (ee - lp) / ee,
+        }
+    )
+    if price_extreme is not None:
+        x = check_positive(as_float_array(price_extreme, "price_extreme"), "price_extreme")
+        x = np.atleast_1d(x).ravel()
+        if x.size not in (1, e_arr.size):
+            raise ValueError(
+                f"price_extreme must be a scalar or have one value per entry price "
+                f"({e_arr.size}); got {x.size}"
+            )
+        xx = np.repeat(np.broadcast_to(x, e_arr.shape), lev.size)
+        out["price_extreme"] = xx
+        out["liquidated"] = (sgn * (xx - lp)) <= 0
+    out.attrs.update(venue=tiers.venue, symbol=tiers.symbol, vintage=tiers.vintage)
+    return out
+
+
+def min_liquidated_leverage_tiered(
+    entry_price: ArrayLike,
+    price_extreme: ArrayLike,
+    tiers: MarginTiers,
+    *,
+    side: str = "long",
+    notional: float = 10_000.0,
+    leverage_max: float = 1_000.0,
+) -> Any:
+    """Smallest isolated leverage that a move to ``price_extreme`` liquidates, on venue tiers.
+
+    Parameters
+    ----------
+    entry_price : float, array or Series
+        Entry price(s), quote per base (USD per BTC), > 0.
+    price_extreme : float, array or Series
+        Lowest (long) or highest (short) price reached after entry, same units, > 0; broadcast
+        against ``entry_price``.
+    tiers : MarginTiers
+        The venue's table; its ``contract`` decides linear or inverse and its ``tier_basis`` /
+        ``maintenance_basis`` the venue convention (as in :func:`liquidation_price_tiered`).
+    side : {"long", "short"}, default "long"
+        Position direction.
+    notional : float, default 10,000
+        Position notional at entry in USD; it selects the tier (as in :func:`liquidation_table`).
+    leverage_max : float, default 1,000
+        Upper end of the search, > 1.
+
+    Returns
+    -------
+    float, ndarray or Series
+        Leverage (x): every isolated position of this notional at this leverage or above was
+        liquidated, every one below survived. ``1.0`` when even 1x was liquidated (an inverse
+        long loses its coin margin in a fall of about half); ``inf`` when ``leverage_max`` was
+        not. Compare with ``tiers.max_leverage`` to see whether the venue allowed it.
+
+    Raises
+    ------
+    TypeError
+        If ``tiers`` is not a :class:`~riskkit.margin.MarginTiers`.
+    ValueError
+        For non-positive prices or notional, ``leverage_max`` <= 1, or an unknown ``side``.
+
+    See Also
+    --------
+    liquidation_table, riskkit.crashes.min_liquidated_leverage
+
+    Notes
+    -----
+    The tier-aware liquidation price :math:`P_{liq}(L)` of a long rises monotonically with
+    leverage :math:`L` (margin :math:`N/L` falls while maintenance margin is continuous in
+    price), and a short's falls, so the threshold :math:`L^* = \\min\\{L : s(P_x - P_{liq}(L))
+    \\le 0\\}` is found by bisection on :math:`\\log L` (64 steps, relative error below
+    :math:`10^{-15}`), vectorised over entries. With one flat rate :math:`m` and no deduction the
+    linear long result equals :func:`riskkit.crashes.min_liquidated_leverage`.
+
+    References
+    ----------
+    See :func:`liquidation_price_tiered`.
+
+    Examples
+    --------
+    >>> from riskkit.margin import load_tiers
+    >>> usdm = load_tiers("binance_usdm_btcusdt_2021-03")  # tier 1: m = 0.4 %
+    >>> round(min_liquidated_leverage_tiered(100_000.0, 90_000.0, usdm), 3)
+    9.653
+    >>> coinm = load_tiers("binance_coinm_btcusd_2023")  # inverse, tier 1: m = 0.4 %
+    >>> round(min_liquidated_leverage_tiered(100_000.0, 90_000.0, coinm), 3)
+    8.654
+
+    By hand: linear :math:`1/(1 - 0.9 \\times 0.996) = 9.653`; inverse, from
+    :math:`P_{liq} = E L (1 + m)/(L + 1)`, :math:`L = 90{,}000/(100{,}400 - 90{,}000) = 8.654`.
+    """
+    if not isinstance(tiers, MarginTiers):
+        raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
+    sgn = float(_sign(check_option(side, "side", ("long", "short"))))
+    e_in = _positive(entry_price, "entry_price")
+    x_in = _positive(price_extreme, "price_extreme")
+    n_usd = float(check_positive(as_float_array(notional, "notional"), "notional"))
+    hi_lev = float(check_range(as_float_array(leverage_max, "leverage_max"), "leverage_max", 1.0))
+    if not hi_lev > 1.0:
+        raise ValueError(f"leverage_max must be > 1; got {hi_lev!r}")
+    e, x = np.broadcast_arrays(np.atleast_1d(e_in), np.atleast_1d(x_in))
+    e, x = e.astype(np.float64).ravel(), x.astype(np.float64).ravel()
+    linear = tiers.contract == "linear"
+    s = np.full(e.shape, sgn)
+    size = n_usd / e if linear else np.full(e.shape, n_usd)
+
+    def hit(lev: FloatArray) -> Any:
+        margin = n_usd / lev if linear else n_usd / (e * lev)
+        lp, _ = _tiered(s, e, size, margin, tiers, linear)
+        return sgn * (x - lp) <= 0
+
+    lo = np.zeros(e.shape)  # log leverage
+    hi = np.full(e.shape, np.log(hi_lev))
+    at_one = hit(np.ones(e.shape))
+    never = ~hit(np.full(e.shape, hi_lev))
+    for _ in range(64):
+        mid = 0.5 * (lo + hi)
+        h = hit(np.exp(mid))
+        hi = np.where(h, mid, hi)
+        lo = np.where(h, lo, mid)
+    out = np.where(at_one, 1.0, np.where(never, np.inf, np.exp(hi)))
+    if np.ndim(entry_price) == 0 and np.ndim(price_extreme) == 0:
+        return float(out[0])
+    return wrap_like(out, entry_price, price_extreme, name="min_liquidated_leverage")
+
+
+def liquidation_tables(
+    entry_price: ArrayLike,
+    leverage: ArrayLike,
+    tables: Mapping[str, MarginTiers],
+    *,
+    key: str = "venue",
+    allowed_only: bool = False,
+    side: str = "long",
+    notional: float = 10_000.0,
+    price_extreme: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """:func:`liquidation_table` for several tier tables, stacked with a label column.
+
+    Parameters
+    ----------
+    entry_price : float, array or Series
+        Entry price(s), quote per base (USD per BTC), > 0.
+    leverage : float or array
+        Leverage levels, >= 1.
+    tables : mapping of str to MarginTiers
+        Label (e.g. a venue name) to tier table, in the order wanted in the output.
+    key : str, default "venue"
+        Name of the label column (first column of the result).
+    allowed_only : bool, default False
+        Keep only the rows whose leverage the venue allows at that size (``leverage_allowed``).
+    side, notional, price_extreme
+        As in :func:`liquidation_table` (notional in USD).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`liquidation_table` preceded by ``key``, one block of rows per
+        table, with a fresh ``RangeIndex``.
+
+    Raises
+    ------
+    ValueError
+        If ``tables`` is empty or ``key`` collides with a column of :func:`liquidation_table`.
+
+    See Also
+    --------
+    liquidation_table, chart_liquidation_ladder
+
+    Examples
+    --------
+    >>> from riskkit.margin import load_tiers
+    >>> t = {"USD-M": load_tiers("binance_usdm_btcusdt_2021-03"),
+    ...      "COIN-M": load_tiers("binance_coinm_btcusd_2023")}
+    >>> df = liquidation_tables(100_000.0, [10], t, key="contract")
+    >>> df[["contract", "liquidation_price"]].round(2).values.tolist()
+    [['USD-M', 90361.45], ['COIN-M', 91272.73]]
+
+    By hand (tier 1, :math:`m = 0.4\\,\\%`): linear :math:`10^5 \\times 0.9/0.996 = 90{,}361.45`;
+    inverse :math:`10^5 \\times 1.004 \\times 10/11 = 91{,}272.73`.
+    """
+    if not tables:
+        raise ValueError("tables must name at least one MarginTiers; got an empty mapping")
+    parts = []
+    for label, tiers in tables.items():
+        tab = liquidation_table(
+            entry_price, leverage, tiers, side=side, notional=notional, price_extreme=price_extreme
+        )
+        if key in tab.columns:
+            raise ValueError(f"key must not be a column of liquidation_table; got {key!r}")
+        tab.insert(0, key, label)
+        parts.append(tab[tab["leverage_allowed"]] if allowed_only else tab)
+    return pd.concat(parts, ignore_index=True)
