@@ -340,6 +340,7 @@ def test_loader_returns_tidy_frame(name: str, frames: dict[str, pd.DataFrame]) -
     frame = frames[name]
     _tidy_ok(frame, unique=name != "aave_v2_liquidations")  # events can share a block second
     text = {"collateral_symbol", "principal_symbol", "user", "liquidator", "no_trades"}
+    text |= {"low_suspect"}
     for col in frame.columns:
         if col not in text:
             assert frame[col].dtype == np.float64, col
@@ -454,6 +455,30 @@ def test_bitstamp_daily(frames: dict[str, pd.DataFrame]) -> None:
     outage = f.loc["2015-01-06":"2015-01-11"]
     assert outage["no_trades"].all() and len(outage) == 6
     assert (outage["close"] == 276.8).all()
+    # The 2025-10-10 low misses the crash wick: flagged, not repaired (issue 14).
+    assert f["low_suspect"].sum() == 1 and bool(f["low_suspect"].loc["2025-10-10"].all())
+    assert _at(f, "2025-10-10", "low") == 109683
+
+
+@needs_mirror
+def test_bitstamp_crash_lows_agree_with_a_second_source_unless_flagged(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    # every crash day of the catalogue that both venues cover, against Binance spot: the flagged
+    # 2025-10-10 bar is the only one more than 5 % off (a missing wick), the rest are real
+    from riskkit.crashes import event_moves
+
+    bitstamp = event_moves(frames["bitstamp_btcusd_1d"])
+    binance = event_moves(frames["binance_spot_btcusdt_1d"])
+    both = bitstamp.index.intersection(binance.index)
+    assert len(both) >= 6
+    gap = (bitstamp.loc[both, "low"] / binance.loc[both, "low"] - 1).abs()
+    assert set(gap.index[gap > 0.05]) == {"2025-10-10"}
+    # and the perpetual, on the same day, agrees with Binance spot within 0.5 %
+    perp = frames["binance_usdm_btcusdt_perp_1h"]
+    perp_low = perp.loc["2025-10-10", "low"].min()
+    spot_low = _at(frames["binance_spot_btcusdt_1d"], "2025-10-10", "low")
+    assert abs(perp_low / spot_low - 1) < 0.005
 
 
 @needs_mirror

@@ -89,6 +89,16 @@ def _repair_bad_first_open(
     return frame
 
 
+#: Bitstamp daily bars whose low is not credible, with the evidence (see the sidecar).
+_BITSTAMP_SUSPECT_LOWS = {
+    "2025-10-10": (
+        "109,683 is 7.5 % above the same day's Binance spot low (102,000) and the Binance "
+        "perpetual's 21:00 UTC low (101,516), and no lower than the next day's low (109,711); "
+        "the crash wick of 21:00 UTC is missing"
+    ),
+}
+
+
 def _repair_bitstamp(frame: pd.DataFrame, repairs: list[str]) -> pd.DataFrame:
     """Bitstamp defects: swapped volumes before 2018-02-28, partial last day, outage flag."""
     frame = frame.copy()
@@ -115,6 +125,15 @@ def _repair_bitstamp(frame: pd.DataFrame, repairs: list[str]) -> pd.DataFrame:
                 f"({last:,.1f} BTC vs median {ref:,.0f})",
             )
             frame = frame.iloc[:-1]
+    # Defect: daily lows that miss a crash wick, found against a second source in the mirror
+    # (Binance spot and perpetual bars): flagged in ``low_suspect``, not repaired (the true
+    # Bitstamp low is not in the data, so no price is invented).
+    frame["low_suspect"] = False
+    for day, why in _BITSTAMP_SUSPECT_LOWS.items():
+        ts = pd.Timestamp(day, tz="UTC")
+        if ts in frame.index:
+            frame.loc[ts, "low_suspect"] = True
+            _note(repairs, f"flagged the low of {day} as suspect (low_suspect=True): {why}")
     # Defect: zero-volume flat rows (2015-01-06..11 outage after the Bitstamp hack) -- kept
     # with the printed carried price, flagged; no prices invented.
     frame["no_trades"] = (frame["volume_base"] == 0) & (frame["volume_quote"] == 0)
