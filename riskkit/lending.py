@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import (
     as_float_array,
@@ -354,7 +355,7 @@ def aave_liquidation(
             as_float_array(collateral_value, "collateral_value"), "collateral_value", strict=False
         )
     )
-    d = float(check_positive(as_float_array(debt_value, "debt_value"), "debt_value", strict=False))
+    d = float(check_positive(scalar_array(debt_value, "debt_value"), "debt_value", strict=False))
     b = float(
         check_range(
             as_float_array(liquidation_bonus, "liquidation_bonus"),
@@ -364,7 +365,7 @@ def aave_liquidation(
             high_inclusive=False,
         )
     )
-    fee = float(check_range(as_float_array(protocol_fee, "protocol_fee"), "protocol_fee", 0.0, 1.0))
+    fee = float(check_range(scalar_array(protocol_fee, "protocol_fee"), "protocol_fee", 0.0, 1.0))
     hf = float(health_factor(c, d, liquidation_threshold))
     cf = float(close_factor(hf, version, collateral_value=c, debt_value=d))
     repaid = cf * d

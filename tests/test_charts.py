@@ -162,3 +162,29 @@ def test_line_chart_axis_format() -> None:
         "axis"
         not in charts.line_chart(_series(), title="t", y_title="y").to_dict()["encoding"]["y"]
     )
+
+
+def test_charts_accept_an_unnamed_series_and_name_bad_arguments() -> None:
+    import riskkit.cascade as rc
+    import riskkit.charts as ch
+
+    idx = pd.date_range("2024-01-01", periods=5, freq="D", tz="UTC")
+    ch.line_chart(pd.Series([1.0, 2, 3, 4, 5], idx), title="t", y_title="y")
+    liq = pd.DataFrame({"long_liquidations_usd": 1.0, "short_liquidations_usd": 2.0}, idx)
+    ch.crash_panel(
+        pd.Series(1.0, idx), liq, pd.Series(1.0, idx), start=idx[0], end=idx[-1], title="t"
+    )
+    with pytest.raises(
+        ValueError, match=r"price.index is tz-naive but start is tz-aware.*tz_localize\('UTC'\)"
+    ):
+        ch.crash_panel(
+            pd.Series(1.0, idx.tz_localize(None)),
+            liq,
+            pd.Series(1.0, idx),
+            start=idx[0],
+            end=idx[-1],
+            title="t",
+        )
+    frame = pd.DataFrame({"a": [1, 2], "b": [1, 1], "total_return": [0.1, 0.2]})
+    with pytest.raises(TypeError, match=r"title must be str; got NoneType None"):
+        rc.cascade_heatmap(frame, x="a", y="b", title=None, x_title="a", y_title="b")

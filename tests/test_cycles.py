@@ -857,3 +857,44 @@ def test_markov_regime_whose_variance_collapses_is_flagged() -> None:
         warnings.simplefilter("error")
         interior = markov_regimes(rng.normal(0.0, 1.0, 300), seed=0)
     assert interior.collapsed_regimes == () and not interior.at_boundary
+
+
+def test_gap_record_duplicated_index() -> None:
+    import riskkit.cycles as cy
+
+    idx = pd.date_range("2000-01-01", periods=8, freq="MS")
+    price = pd.Series([100.0, 110, 120, 80, 70, 90, 100, 110], idx)
+    gap = pd.Series(0.1, idx.append(idx[:1]))
+    with pytest.raises(
+        ValueError, match=r"gap must have a unique index; got 1 duplicated labels \(2000-01-01"
+    ):
+        cy.gap_record(gap, price, window=3, horizon=2)
+
+
+def test_gap_record_tz_mismatch() -> None:
+    import riskkit.cycles as cy
+
+    idx = pd.date_range("2000-01-01", periods=8, freq="MS")
+    price = pd.Series([100.0, 110, 120, 80, 70, 90, 100, 110], idx.tz_localize("UTC"))
+    with pytest.raises(
+        ValueError,
+        match=r"gap.index is tz-naive but price.index is tz-aware \(UTC\).*"
+        r"gap.index.tz_localize\('UTC'\)",
+    ):
+        cy.gap_record(pd.Series(0.1, idx), price, window=3, horizon=2)
+
+
+def test_granger_and_markov_on_a_constant_series() -> None:
+    import riskkit.cycles as cy
+
+    idx = pd.date_range("2020-01-01", periods=200, freq="D")
+    x = pd.Series(np.sin(np.arange(200.0)), idx)
+    with pytest.raises(
+        ValueError,
+        match=r"caused must vary over the common sample; got a constant series \(1 at all 200",
+    ):
+        cy.granger_causality(pd.Series(1.0, idx), x)
+    with pytest.raises(
+        ValueError, match=r"x must vary to have regimes; got a constant series \(1 at all 200"
+    ):
+        cy.markov_regimes(pd.Series(1.0, idx))

@@ -27,7 +27,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import riskkit.data as rd
-from riskkit.exceptions import DataIntegrityError, DataUnavailableError, UnknownDatasetError
+from riskkit.exceptions import (
+    DataIntegrityError,
+    DataQualityWarning,
+    DataUnavailableError,
+    UnknownDatasetError,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -275,7 +280,10 @@ def test_corrupt_cache_is_moved_aside_and_reseeded(
     junk = b"not the registered bytes\n"
     (isolated / SMALL).write_bytes(junk)
     monkeypatch.setenv("RISKKIT_DATA_MIRROR", str(MIRROR))
-    with caplog.at_level(logging.WARNING, logger="riskkit.data"):
+    with (
+        caplog.at_level(logging.WARNING, logger="riskkit.data"),
+        pytest.warns(DataQualityWarning, match=r"(?s)had sha256 [0-9a-f]{64}, expected .*corrupt-"),
+    ):
         path = rd.fetch(SMALL)
     assert _sha(path) == rd._registry()[SMALL][0]
     aside = list(isolated.glob(f"{SMALL}.corrupt-*"))
@@ -295,7 +303,7 @@ def test_missing_file_without_network_raises_unavailable(
     _, url = rd._registry()[SMALL]
     with pytest.raises(
         DataUnavailableError,
-        match=rf"(?s){SMALL}.*RISKKIT_DATA_MIRROR is None"
+        match=rf"(?s){SMALL}.*RISKKIT_DATA_MIRROR is not set"
         rf".*",
     ) as err:
         rd.fetch(SMALL)
@@ -319,6 +327,106 @@ def test_missing_file_with_empty_mirror_names_mirror_value(
     monkeypatch.setattr(pooch, "retrieve", offline)
     with pytest.raises(DataUnavailableError, match=r"RISKKIT_DATA_MIRROR is '.*empty-mirror'"):
         rd.load_margin_debt()
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line on a fake registry (two datasets, three files) and a fake mirror, offline
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_registry(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, bytes]:
+    import pooch
+
+    files = {"a1.csv": b"a,1\n", "a2.csv": b"a,2\n", "b.csv": b"b\n"}
+    registry = {
+        name: (hashlib.sha256(data).hexdigest(), f"https://example.invalid/{name}")
+        for name, data in files.items()
+    }
+    sidecars = {"alpha": {"files": ["a1.csv", "a2.csv"]}, "beta": {"files": ["b.csv"]}}
+    monkeypatch.setattr(rd, "_registry", lambda: registry)
+    monkeypatch.setattr(rd, "_sidecars", lambda: sidecars)
+    mirror = tmp_path / "fake-mirror"
+    mirror.mkdir()
+    for name in ("a1.csv", "a2.csv"):  # b.csv is in no mirror
+        (mirror / name).write_bytes(files[name])
+    monkeypatch.setenv("RISKKIT_DATA_MIRROR", str(mirror))
+
+    def offline(*args: object, **kwargs: object) -> str:
+        raise requests.exceptions.ConnectionError("Name or service not known")
+
+    monkeypatch.setattr(pooch, "retrieve", offline)
+    return files
+
+
+def test_cli_fetch_takes_a_dataset_name(
+    fake_registry: dict[str, bytes], isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rd._main(["fetch", "alpha"]) == 0
+    out = capsys.readouterr().out
+    assert "a1.csv: copied from mirror\na2.csv: copied from mirror\n" in out
+    assert "b.csv" not in out and "2 of 2 data files verified" in out
+    assert rd._main(["fetch", "alpha", "a1.csv"]) == 0  # a file name too; no duplicates
+    out = capsys.readouterr().out
+    assert out.count("a1.csv: verified") == 1 and "a2.csv: verified" in out
+
+
+def test_cli_fetch_all_goes_on_past_failures_and_summarises(
+    fake_registry: dict[str, bytes], isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rd._main(["fetch", "--all"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[1:3] == ["a1.csv: copied from mirror", "a2.csv: copied from mirror"]
+    assert lines[3].startswith("b.csv: FAILED: ") and "ConnectionError" in lines[3]
+    assert "fake-mirror" in lines[3] and "Traceback" not in captured.out + captured.err
+    assert lines[-1].startswith("2 of 3 data files verified") and lines[-1].endswith("1 FAILED")
+
+
+def test_cli_unknown_name_fails_with_a_hint(
+    fake_registry: dict[str, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rd._main(["fetch", "gamma", "beta"]) == 1
+    out = capsys.readouterr().out
+    assert "gamma: FAILED: not a dataset nor a registered file name" in out
+    assert "python -m riskkit.data list" in out and "b.csv: FAILED" in out
+
+
+def test_cli_corrupt_cache_says_hash_mismatch_and_where_it_went(
+    fake_registry: dict[str, bytes],
+    isolated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("RISKKIT_DATA_MIRROR")
+    isolated.mkdir(parents=True)
+    (isolated / "b.csv").write_bytes(b"junk")
+    expected = hashlib.sha256(fake_registry["b.csv"]).hexdigest()
+    actual = hashlib.sha256(b"junk").hexdigest()
+    assert rd._main(["fetch", "beta"]) == 1
+    out = capsys.readouterr().out
+    (aside,) = isolated.glob("b.csv.corrupt-*")
+    assert (
+        f"b.csv: FAILED: the cached copy of b.csv had sha256 {actual}, expected {expected}" in out
+    )
+    assert f"moved aside to {aside}" in out
+    assert "RISKKIT_DATA_MIRROR is not set: set it to a folder" in out
+    assert "retry with network access" in out and "None" not in out
+    with pytest.raises(DataUnavailableError, match=r"not in the cache"):
+        rd.fetch("b.csv")  # the corrupt copy is gone now: a plain miss
+
+
+def test_cli_repaired_cache_is_reported(
+    fake_registry: dict[str, bytes], isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated.mkdir(parents=True)
+    (isolated / "a1.csv").write_bytes(b"junk")
+    assert rd._main(["fetch", "a1.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "a1.csv: copied from mirror (the cached copy of a1.csv had sha256" in out
+    assert (isolated / "a1.csv").read_bytes() == fake_registry["a1.csv"]
 
 
 @pytest.mark.network

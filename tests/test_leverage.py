@@ -307,3 +307,20 @@ def test_funding_liquidation_time_errors():
         funding_liquidation_time([0.0001], 0.0, periods_per_year=1095)
     with pytest.raises(InsufficientDataError, match="finite funding print"):
         funding_liquidation_time([np.nan], 10.0, periods_per_year=1095)
+
+
+def test_leveraged_returns_empty_is_insufficient_data() -> None:
+    import riskkit.leverage as lev
+    from riskkit.exceptions import InsufficientDataError
+
+    with pytest.raises(
+        InsufficientDataError, match=r"returns must hold at least one return; got an empty"
+    ):
+        lev.leveraged_returns([], 3.0)
+
+
+def test_scalar_argument_given_a_list_names_it() -> None:
+    import riskkit.leverage as lev
+
+    with pytest.raises(TypeError, match=r"target_volatility must be a scalar; got a list of 2"):
+        lev.vol_target_leverage([0.01, -0.01] * 20, [0.5, 0.6], window=5)

@@ -705,3 +705,59 @@ def test_longest_covered_horizon() -> None:
     assert longest_covered_horizon(max(rates), cals) == 24
     with pytest.raises(ValueError, match="maintenance_margin_rate must be"):
         longest_covered_horizon(1.5, cals)
+
+
+def test_var_around_events_zero_returns_is_a_value_error() -> None:
+    import riskkit.risk as rr
+
+    idx = pd.date_range("2024-01-01", periods=40, freq="D", tz="UTC")
+    ev = pd.DataFrame({"start": [idx[30]], "end": [idx[31]]}, index=["drop"])
+    with pytest.raises(ValueError, match=r"event 'drop'.*VaR of 0 .*loss / VaR is undefined"):
+        rr.var_around_events(pd.Series(0.0, idx), ev, 0.9, method="historical")
+
+
+def test_var_around_events_tz_naive_events_say_how_to_fix() -> None:
+    import riskkit.risk as rr
+
+    idx = pd.date_range("2024-01-01", periods=40, freq="D", tz="UTC")
+    ev = pd.DataFrame({"start": [idx[30].tz_localize(None)], "end": [idx[31].tz_localize(None)]})
+    with pytest.raises(
+        ValueError,
+        match=r"events\['start'\] is tz-naive but returns.index is tz-aware.*tz_localize\('UTC'\)",
+    ):
+        rr.var_around_events(pd.Series(0.01, idx), ev, 0.9, method="historical")
+
+
+def test_longest_covered_horizon_rejects_non_calibrations() -> None:
+    import riskkit.risk as rr
+
+    with pytest.raises(
+        TypeError, match=r"calibrations\[0\] must be MarginCalibration; got str 'x'"
+    ):
+        rr.longest_covered_horizon(0.02, ["x"])
+
+
+def test_var_es_empty_confidence() -> None:
+    import riskkit.risk as rr
+
+    with pytest.raises(
+        ValueError, match=r"confidence must hold at least one level in \(0, 1\); got an empty list"
+    ):
+        rr.var_es([0.01, -0.02] * 100, [])
+
+
+def test_cornish_fisher_on_constant_returns() -> None:
+    import riskkit.risk as rr
+
+    with pytest.raises(
+        ValueError,
+        match=r"returns must vary for method='cornish_fisher'.*500 returns all equal to 0.01",
+    ):
+        rr.var_es([0.01] * 500, 0.95, method="cornish_fisher")
+
+
+def test_scalar_band_given_a_list() -> None:
+    import riskkit.risk as rr
+
+    with pytest.raises(TypeError, match=r"band must be a scalar; got a list of 2"):
+        rr.depth_close_out_cost(1.0, 10.0, band=[0.1, 0.2])

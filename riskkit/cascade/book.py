@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import scalar_array
 from riskkit._typing import FloatArray
 from riskkit._validation import as_float_array, check_option, check_positive, check_range
 from riskkit.cascade._common import (
@@ -317,7 +318,9 @@ def _oi_cohort_inputs(
             raise ValueError("long_share must be on the index of price")
         alpha = as_float_array(long_share, "long_share")
     else:
-        alpha = np.full(n, float(check_range(_arr(long_share, "long_share"), "long_share", 0, 1)))
+        alpha = np.full(
+            n, float(check_range(scalar_array(long_share, "long_share"), "long_share", 0, 1))
+        )
     check_range(alpha, "long_share", 0.0, 1.0)
     mmr = _scalar(maintenance_margin_rate, "maintenance_margin_rate")
     check_range(np.asarray(mmr), "maintenance_margin_rate", 0.0, 1.0, high_inclusive=False)
@@ -665,7 +668,7 @@ def liquidation_map(
     """
     if not isinstance(book, PositionBook):
         raise TypeError(f"book must be a PositionBook; got {type(book).__name__}")
-    p = float(check_positive(_arr(price, "price"), "price"))
+    p = float(check_positive(scalar_array(price, "price"), "price"))
     w = _scalar(width, "width")
     check_range(np.asarray(w), "width", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer):

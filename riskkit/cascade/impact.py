@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_option, check_positive, check_range
 from riskkit.cascade._common import _arr, _html, _scalar
 from riskkit.exceptions import InsufficientDataError
@@ -88,7 +89,7 @@ class PriceImpact:
     band: float = 0.005
 
     def __post_init__(self) -> None:
-        d = float(check_positive(_arr(self.depth, "depth"), "depth"))
+        d = float(check_positive(scalar_array(self.depth, "depth"), "depth"))
         b = float(
             check_range(
                 _arr(self.band, "band"),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import scalar_array
 from riskkit._typing import FloatArray
 from riskkit._validation import check_positive, check_range
 from riskkit.cascade._common import _arr, _frozen, _html, _liquidation_key
@@ -217,8 +218,8 @@ def _validate_cascade_args(
         raise TypeError(f"book must be a PositionBook; got {type(book).__name__}")
     if not isinstance(impact, PriceImpact):
         raise TypeError(f"impact must be a PriceImpact; got {type(impact).__name__}")
-    p = float(check_positive(_arr(price, "price"), "price"))
-    sh = float(check_range(_arr(shock, "shock"), "shock", -1.0, None, low_inclusive=False))
+    p = float(check_positive(scalar_array(price, "price"), "price"))
+    sh = float(check_range(scalar_array(shock, "shock"), "shock", -1.0, None, low_inclusive=False))
     if sh == 0.0:
         raise ValueError("shock must be non-zero (the amplification divides by it); got 0.0")
     ms = float(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import check_type, check_tz_match
 from riskkit.charts.render import CHART_WIDTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,8 +25,10 @@ __all__ = ["crash_panel", "event_rules", "line_chart", "stacked_bars"]
 
 def _frame(series: pd.Series | pd.DataFrame, value_name: str) -> pd.DataFrame:
     """Long-format frame with columns ``time``, ``series`` and ``value_name``."""
+    check_type(series, "data", pd.Series, pd.DataFrame)
     if isinstance(series, pd.Series):
-        series = series.to_frame(series.name or value_name)
+        # an unnamed Series is labelled "data" (its argument), never the value column's name
+        series = series.to_frame(series.name if series.name not in (None, value_name) else "data")
     if not isinstance(series.index, pd.DatetimeIndex):
         raise TypeError(f"data must have a DatetimeIndex; got {type(series.index).__name__}")
     df = series.copy()
@@ -205,7 +208,13 @@ def event_rules(
     return layered
 
 
-def _window(data: pd.Series | pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Any:
+def _window(
+    data: pd.Series | pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, name: str
+) -> Any:
+    check_type(data, name, pd.Series, pd.DataFrame)
+    if not isinstance(data.index, pd.DatetimeIndex):
+        raise TypeError(f"{name} must have a DatetimeIndex; got {type(data.index).__name__}")
+    check_tz_match(data.index, f"{name}.index", start, "start")
     return data.loc[(data.index >= start) & (data.index <= end)]
 
 
@@ -257,15 +266,18 @@ def crash_panel(
     t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
     t0 = t0.tz_localize("UTC") if t0.tz is None else t0
     t1 = t1.tz_localize("UTC") if t1.tz is None else t1
+    check_type(liquidations, "liquidations", pd.DataFrame)
     missing = {"long_liquidations_usd", "short_liquidations_usd"} - set(liquidations.columns)
     if missing:
         raise ValueError(f"liquidations is missing columns {sorted(missing)}")
     domain = [t0.tz_localize(None).isoformat(), t1.tz_localize(None).isoformat()]
     x = alt.X("time:T", title=None, scale=alt.Scale(domain=domain))
     top = line_chart(
-        _window(price, t0, t1), title=title, y_title="USD per BTC", width=width, height=200
+        _window(price, t0, t1, "price"), title=title, y_title="USD per BTC", width=width, height=200
     ).encode(x=x)
-    liq = _window(liquidations, t0, t1)[["long_liquidations_usd", "short_liquidations_usd"]]
+    liq = _window(liquidations, t0, t1, "liquidations")[
+        ["long_liquidations_usd", "short_liquidations_usd"]
+    ]
     liq = liq.rename(columns={"long_liquidations_usd": "longs", "short_liquidations_usd": "shorts"})
     bars = stacked_bars(
         liq / 1e6,
@@ -275,7 +287,7 @@ def crash_panel(
         width=width,
         height=140,
     ).encode(x=x)
-    oi = _window(open_interest, t0, t1).rename("open interest") / 1e9
+    oi = _window(open_interest, t0, t1, "open_interest").rename("open interest") / 1e9
     bottom = line_chart(
         oi, title="Open interest", y_title="USD bn", width=width, height=140, value_format=",.1f"
     ).encode(x=x)

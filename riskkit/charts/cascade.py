@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import check_type
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -226,6 +227,9 @@ def cascade_heatmap(
     require("altair", "charts")
     import altair as alt
 
+    check_type(frame, "frame", pd.DataFrame)
+    for text, label in ((title, "title"), (x_title, "x_title"), (y_title, "y_title")):
+        check_type(text, label, str)
     missing = [c for c in (x, y, value) if c not in frame.columns]
     if missing:
         raise KeyError(f"frame is missing columns {missing}")

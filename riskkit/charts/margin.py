@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
-from riskkit._validation import as_float_array, check_positive
+from riskkit._errors import scalar_array
+from riskkit._validation import check_positive
 
 if TYPE_CHECKING:  # pragma: no cover
     from riskkit.margin import MarginTiers
@@ -75,7 +76,7 @@ def chart_max_leverage(
 
     if not tiers:
         raise ValueError("tiers must name at least one MarginTiers; got an empty dict")
-    low = float(check_positive(as_float_array(notional_min, "notional_min"), "notional_min"))
+    low = float(check_positive(scalar_array(notional_min, "notional_min"), "notional_min"))
     rows = []
     for label, t in tiers.items():
         if not isinstance(t, MarginTiers):
@@ -84,7 +85,7 @@ def chart_max_leverage(
         if t.contract == "inverse":
             if price is None:
                 raise ValueError(f"price is required to convert the inverse table {label!r} to USD")
-            scale = float(check_positive(as_float_array(price, "price"), "price"))
+            scale = float(check_positive(scalar_array(price, "price"), "price"))
         floor = t.notional_floor * scale
         open_end = t.notional_cap >= np.finfo(np.float64).max
         cap = np.where(open_end, 10 * floor, np.where(open_end, 0.0, t.notional_cap) * scale)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_tz_match, check_unique_index, scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_option, check_range
 from riskkit.cycles._common import Window, _check_int, _html, _lookahead, _lookback
@@ -86,7 +87,7 @@ def hp_filter_one_sided(x: pd.Series | ArrayLike, lamb: float = 1600.0) -> tuple
     y = as_float_array(x, "x")
     if y.ndim != 1:
         raise ValueError(f"x must be one-dimensional; got shape {y.shape}")
-    lam = float(check_range(as_float_array(lamb, "lamb"), "lamb", 0.0, low_inclusive=False))
+    lam = float(check_range(scalar_array(lamb, "lamb"), "lamb", 0.0, low_inclusive=False))
     n = y.size
     if n < 3:
         raise InsufficientDataError(f"hp_filter_one_sided needs at least 3 observations; got {n}")
@@ -431,6 +432,8 @@ def gap_record(
     for arg, name in ((gap, "gap"), (price, "price")):
         if not isinstance(arg, pd.Series):
             raise TypeError(f"{name} must be a pandas Series; got {type(arg).__name__}")
+        check_unique_index(arg, name)
+    check_tz_match(gap.index, "gap.index", price.index, "price.index")
     g_full = gap.astype(float)
     px = price.reindex(g_full.index.union(price.index)).sort_index().ffill().reindex(g_full.index)
     ok = px.notna()

@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from riskkit._validation import as_float_array, check_option
@@ -275,6 +276,12 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
             f"got {len(both)}"
         )
     arr = as_float_array(both.to_numpy(), "data")
+    for col, name in zip(arr.T, ("caused", "causing"), strict=True):
+        if np.ptp(col) == 0:
+            raise ValueError(
+                f"{name} must vary over the common sample; got a constant series "
+                f"({col[0]:g} at all {col.size} dates), for which no Granger test exists"
+            )
     kw: dict[str, Any] = {}
     if "verbose" in inspect.signature(grangercausalitytests).parameters:
         kw["verbose"] = False  # statsmodels < 0.15 prints the tests otherwise

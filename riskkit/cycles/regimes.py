@@ -331,6 +331,11 @@ def markov_regimes(
             f"markov_regimes needs at least {need} observations for {k} regimes and order {q}; "
             f"got {len(y)}"
         )
+    if not np.nanstd(y.to_numpy()) > 0:
+        raise ValueError(
+            f"x must vary to have regimes; got a constant series ({y.iloc[0]:g} at all "
+            f"{len(y)} observations)"
+        )
     endog: Any = y if isinstance(x, pd.Series) else y.to_numpy()
     if (
         isinstance(endog, pd.Series)

@@ -1,7 +1,10 @@
 """Command line: ``python -m riskkit.data fetch --all | NAME...`` and ``... list``.
 
-``fetch`` verifies registered files into the cache (see :mod:`riskkit.data`); ``list`` prints
-the datasets. ``riskkit/data/__main__.py`` runs :func:`main`.
+``fetch`` verifies registered files into the cache (see :mod:`riskkit.data`); a ``NAME`` is a
+dataset name (as ``list`` prints them) or a registered file name. It goes on past a file that
+fails and ends with one line per file (``verified``, ``copied from mirror``, ``downloaded`` or
+``FAILED: reason``); the exit status is 1 if any file failed. ``list`` prints the datasets.
+``riskkit/data/__main__.py`` runs :func:`main`.
 """
 
 from __future__ import annotations
@@ -9,10 +12,35 @@ from __future__ import annotations
 import logging
 import sys
 
-from riskkit.data.fetching import _cache_dir, fetch
-from riskkit.data.registry import _registry, list_datasets
+from riskkit.data.fetching import _cache_dir, _fetch_status, _mirror_setting
+from riskkit.data.registry import _registry, _sidecars, list_datasets
+from riskkit.exceptions import DataIntegrityError, DataUnavailableError, UnknownDatasetError
 
 __all__ = ["main"]
+
+
+def _files_for(names: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Registered files named by ``names`` (file or dataset names), and the unknown names."""
+    registry, sidecars = _registry(), _sidecars()
+    files: list[str] = []
+    unknown: dict[str, str] = {}
+    for name in names:
+        if name in registry:
+            found = [name]
+        elif name in sidecars:
+            found = list(sidecars[name]["files"])
+        else:
+            unknown[name] = (
+                "not a dataset nor a registered file name; `python -m riskkit.data list` "
+                "shows the datasets"
+            )
+            continue
+        files.extend(f for f in found if f not in files)
+    return files, unknown
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,16 +50,41 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m riskkit.data", description=main.__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     get = sub.add_parser("fetch", help="verify registered files into the cache")
-    get.add_argument("files", nargs="*", help="registered file names (default: --all)")
-    get.add_argument("--all", action="store_true", help="every registered file")
+    get.add_argument("names", nargs="*", help="dataset names (see `list`) or registered file names")
+    get.add_argument("--all", action="store_true", help="every registered file (the default)")
+    get.add_argument("-v", "--verbose", action="store_true", help="log every step")
     sub.add_parser("list", help="list the datasets")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.command == "list":
         sys.stdout.write(list_datasets().to_string() + "\n")
         return 0
-    names = sorted(_registry()) if args.all or not args.files else args.files
-    for name in names:
-        fetch(name)
-    sys.stdout.write(f"{len(names)} data files verified in {_cache_dir()}\n")
+    # the summary reports every file; the step-by-step log (and pooch's) only with --verbose
+    level = logging.INFO if args.verbose else logging.ERROR
+    logging.basicConfig(level=level, format="%(message)s")
+    import pooch
+
+    pooch.get_logger().setLevel(level)
+    failed: dict[str, str]
+    if args.all or not args.names:
+        files, failed = sorted(_registry()), {}
+    else:
+        files, failed = _files_for(args.names)
+    cache = _cache_dir()
+    sys.stdout.write(f"cache {cache}; {_mirror_setting()}\n")
+    lines = [f"{name}: FAILED: {why}" for name, why in failed.items()]
+    for filename in files:
+        try:
+            _, status, note = _fetch_status(filename)
+        except (DataIntegrityError, DataUnavailableError, UnknownDatasetError, OSError) as exc:
+            failed[filename] = _one_line(exc)
+            lines.append(f"{filename}: FAILED: {failed[filename]}")
+        else:
+            lines.append(f"{filename}: {status}" + (f" ({note})" if note else ""))
+    sys.stdout.write("\n".join(lines) + "\n")
+    ok = sum(f not in failed for f in files)
+    summary = f"{ok} of {len(files)} data files verified in {cache}"
+    if failed:
+        sys.stdout.write(f"{summary}; {len(failed)} FAILED\n")
+        return 1
+    sys.stdout.write(summary + "\n")
     return 0

@@ -11,13 +11,22 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 from riskkit.data.registry import _registry, _sidecars
-from riskkit.exceptions import DataIntegrityError, DataUnavailableError, UnknownDatasetError
+from riskkit.exceptions import (
+    DataIntegrityError,
+    DataQualityWarning,
+    DataUnavailableError,
+    UnknownDatasetError,
+)
 
 __all__ = ["fetch"]
+
+#: How :func:`_fetch_status` obtained a file (the ``python -m riskkit.data fetch`` summary).
+VERIFIED, FROM_MIRROR, DOWNLOADED = "verified", "copied from mirror", "downloaded"
 
 logger = logging.getLogger("riskkit.data")  # one logger for the package, as documented
 
@@ -57,6 +66,19 @@ def _move_aside(path: Path, expected: str, actual: str) -> Path:
         target,
     )
     return target
+
+
+def _mirror_setting() -> str:
+    """``RISKKIT_DATA_MIRROR is '/path'`` or ``RISKKIT_DATA_MIRROR is not set`` (for messages)."""
+    mirror = os.environ.get(_ENV_MIRROR)
+    return f"{_ENV_MIRROR} is {mirror!r}" if mirror else f"{_ENV_MIRROR} is not set"
+
+
+def _corrupt_note(filename: str, expected: str, actual: str, aside: Path) -> str:
+    return (
+        f"the cached copy of {filename} had sha256 {actual}, expected {expected}; "
+        f"it was moved aside to {aside}"
+    )
 
 
 def _seed_from_mirror(filename: str, expected: str, url: str, target: Path) -> bool:
@@ -116,12 +138,38 @@ def fetch(filename: str) -> Path:
     DataUnavailableError
         If the file is neither cached nor mirrored and cannot be downloaded.
 
+    Warns
+    -----
+    DataQualityWarning
+        If the cached copy had the wrong sha256: it was moved aside to
+        ``<name>.corrupt-<UTC timestamp>`` and replaced by a verified copy.
+
     Examples
     --------
     >>> from riskkit.data import fetch
     >>> fetch("cboe_vix_daily_1990-01-02_2026-07-23.csv").name  # doctest: +SKIP
     'cboe_vix_daily_1990-01-02_2026-07-23.csv'
     """
+    path, _, note = _fetch_status(filename)
+    if note:
+        warnings.warn(
+            f"{note}; a verified copy replaced it in the cache. Delete the .corrupt file once "
+            "you no longer need it.",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return path
+
+
+def _fetch_status(filename: str) -> tuple[Path, str, str]:
+    """:func:`fetch`, also returning how the file was obtained and a note (a repaired cache).
+
+    The status is :data:`VERIFIED` (cache hit), :data:`FROM_MIRROR` or :data:`DOWNLOADED`; the
+    note is empty unless a corrupt cached copy was moved aside first. An error raised after a
+    corrupt copy was moved aside says so (expected and actual sha256, where the copy went).
+    """
+    if not isinstance(filename, str):
+        raise TypeError(f"filename must be a str; got {type(filename).__name__} {filename!r}")
     registry = _registry()
     if filename not in registry:
         raise UnknownDatasetError(
@@ -134,18 +182,24 @@ def fetch(filename: str) -> Path:
         actual = _sha256(target)
         if actual == expected:
             logger.info("%s: cache hit in %s", filename, cache)
-            return target
-        _move_aside(target, expected, actual)
-    if _seed_from_mirror(filename, expected, url, target):
-        return target
-    return _download(filename, expected, url, cache)
+            return target, VERIFIED, ""
+        note = _corrupt_note(filename, expected, actual, _move_aside(target, expected, actual))
+    else:
+        note = ""
+    try:
+        if _seed_from_mirror(filename, expected, url, target):
+            return target, FROM_MIRROR, note
+        return _download(filename, expected, url, cache), DOWNLOADED, note
+    except (DataIntegrityError, DataUnavailableError) as exc:
+        if not note:
+            raise
+        raise type(exc)(f"{note}, and it could not be restored: {exc}") from exc
 
 
 def _download(filename: str, expected: str, url: str, cache: Path) -> Path:
     import pooch
     import requests
 
-    mirror = os.environ.get(_ENV_MIRROR)
     owners = [n for n, m in _sidecars().items() if filename in m["files"]]
     dataset = f"dataset {owners[0]!r}, file " if owners else ""
     try:
@@ -156,7 +210,7 @@ def _download(filename: str, expected: str, url: str, cache: Path) -> Path:
         raise DataUnavailableError(
             f"{dataset}{filename} is not in the cache {cache} and could not be downloaded "
             f"from {url} "
-            f"({type(exc).__name__}). {_ENV_MIRROR} is {mirror!r}: set it to a folder holding "
+            f"({type(exc).__name__}). {_mirror_setting()}: set it to a folder holding "
             f"a byte-exact copy of the file, or retry with network access."
         ) from exc
     except ValueError as exc:  # pooch: downloaded bytes do not match the hash

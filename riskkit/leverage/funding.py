@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
 from riskkit.leverage._common import _leverage_list, _scalar, _series_1d, _sign
@@ -316,7 +317,7 @@ def cumulative_funding(funding_rate: Any, leverage: Any = 1.0, *, side: str = "l
     """
     s = _sign(side)
     f, index = _series_1d(funding_rate, "funding_rate", allow_nan=True)
-    L = float(check_positive(as_float_array(leverage, "leverage"), "leverage"))
+    L = float(check_positive(scalar_array(leverage, "leverage"), "leverage"))
     out = s * L * np.cumsum(np.nan_to_num(f, nan=0.0))
     if index is not None:
         return pd.Series(out, index=index, name="cumulative_funding")

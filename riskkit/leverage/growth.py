@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
 from riskkit.leverage._common import _leverage_list, _scalar, _series_1d
@@ -256,7 +257,7 @@ def empirical_kelly_leverage(
     if r.size < 2:
         raise InsufficientDataError(f"empirical_kelly_leverage needs >= 2 returns; got {r.size}")
     check_range(r, "returns", -1.0, None, low_inclusive=False)
-    c = float(check_range(as_float_array(fraction, "fraction"), "fraction", 0.0, 1.0,
+    c = float(check_range(scalar_array(fraction, "fraction"), "fraction", 0.0, 1.0,
                           low_inclusive=False))  # fmt: skip
     x = r - np.broadcast_to(as_float_array(funding_rate, "funding_rate"), r.shape)
     if (x >= 0).all() or (x <= 0).all():
@@ -343,7 +344,7 @@ def leverage_growth_table(
         raise InsufficientDataError(f"leverage_growth_table needs >= 2 returns; got {r.size}")
     check_range(r, "returns", -1.0, None, low_inclusive=False)
     levs, _ = _leverage_list(leverage)
-    A = float(check_positive(as_float_array(periods_per_year, "periods_per_year"),
+    A = float(check_positive(scalar_array(periods_per_year, "periods_per_year"),
                              "periods_per_year"))  # fmt: skip
     mu = A * float(r.mean())
     sig = math.sqrt(A) * float(r.std(ddof=1))
@@ -429,9 +430,9 @@ def vol_target_leverage(
     array([   nan,    nan, 1.8505, 1.8505, 1.8505, 1.8505])
     """
     r, index = _series_1d(returns, "returns", allow_nan=True)
-    tgt = float(check_positive(as_float_array(target_volatility, "target_volatility"),
+    tgt = float(check_positive(scalar_array(target_volatility, "target_volatility"),
                                "target_volatility"))  # fmt: skip
-    A = float(check_positive(as_float_array(periods_per_year, "periods_per_year"),
+    A = float(check_positive(scalar_array(periods_per_year, "periods_per_year"),
                              "periods_per_year"))  # fmt: skip
     if not isinstance(window, int | np.integer) or isinstance(window, bool):
         raise TypeError(f"window must be an integer; got {type(window).__name__} {window!r}")
@@ -441,7 +442,7 @@ def vol_target_leverage(
     with np.errstate(divide="ignore"):
         lev = tgt / (sd * math.sqrt(A))
     if max_leverage is not None:
-        cap = float(check_positive(as_float_array(max_leverage, "max_leverage"), "max_leverage"))
+        cap = float(check_positive(scalar_array(max_leverage, "max_leverage"), "max_leverage"))
         lev = np.minimum(lev, cap)
     if index is not None:
         return pd.Series(lev, index=index, name="leverage")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._validation import as_float_array, check_range
+from riskkit.exceptions import InsufficientDataError
 from riskkit.leverage._common import _leverage_list, _series_1d, _shape_output, _sign
 
 __all__ = [
@@ -71,6 +72,8 @@ def leveraged_returns(
     array([-1.,  0.])
     """
     r, index = _series_1d(returns, "returns")
+    if r.size == 0:
+        raise InsufficientDataError("returns must hold at least one return; got an empty sequence")
     check_range(r, "returns", -1.0, None, low_inclusive=False)
     s = _sign(side)
     levs, scalar = _leverage_list(leverage)

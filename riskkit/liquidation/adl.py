@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_option, check_positive, side_sign, wrap_like
 from riskkit.liquidation._fast import _contract, _positive, _sign
@@ -296,10 +297,10 @@ def partial_liquidation(
     if not isinstance(tiers, MarginTiers):
         raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
     sgn = float(side_sign(side))
-    e = float(check_positive(as_float_array(entry_price, "entry_price"), "entry_price"))
-    q = float(check_positive(as_float_array(size, "size"), "size"))
-    m_ = float(as_float_array(margin, "margin"))
-    p = float(check_positive(as_float_array(price, "price"), "price"))
+    e = float(check_positive(scalar_array(entry_price, "entry_price"), "entry_price"))
+    q = float(check_positive(scalar_array(size, "size"), "size"))
+    m_ = float(scalar_array(margin, "margin"))
+    p = float(check_positive(scalar_array(price, "price"), "price"))
     linear = tiers.contract == "linear"
     pnl = sgn * q * (p - e) if linear else sgn * q * (1.0 / e - 1.0 / p)
     equity = m_ + pnl

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import as_float_array, check_option, check_positive, check_range, wrap_like
 from riskkit.exceptions import TierMismatchWarning
@@ -250,7 +251,7 @@ def liquidation_table(
         else np.arange(e_arr.size)
     )
     lev = np.atleast_1d(check_range(as_float_array(leverage, "leverage"), "leverage", 1.0)).ravel()
-    n_usd = float(check_positive(as_float_array(notional, "notional"), "notional"))
+    n_usd = float(check_positive(scalar_array(notional, "notional"), "notional"))
     ee = np.repeat(e_arr, lev.size)
     ll = np.tile(lev, e_arr.size)
     lab = np.repeat(labels, lev.size)
@@ -380,8 +381,8 @@ def min_liquidated_leverage_tiered(
     sgn = float(_sign(check_option(side, "side", ("long", "short"))))
     e_in = _positive(entry_price, "entry_price")
     x_in = _positive(price_extreme, "price_extreme")
-    n_usd = float(check_positive(as_float_array(notional, "notional"), "notional"))
-    hi_lev = float(check_range(as_float_array(leverage_max, "leverage_max"), "leverage_max", 1.0))
+    n_usd = float(check_positive(scalar_array(notional, "notional"), "notional"))
+    hi_lev = float(check_range(scalar_array(leverage_max, "leverage_max"), "leverage_max", 1.0))
     if not hi_lev > 1.0:
         raise ValueError(f"leverage_max must be > 1; got {hi_lev!r}")
     e, x = np.broadcast_arrays(np.atleast_1d(e_in), np.atleast_1d(x_in))

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_positive, side_sign
 from riskkit.margin.contracts import _contract, maintenance_margin, notional_value, unrealized_pnl
@@ -143,7 +144,7 @@ def cross_account(
     [999.0, 989.1]
     """
     c = _contract(contract)
-    wb = float(as_float_array(wallet_balance, "wallet_balance"))
+    wb = float(scalar_array(wallet_balance, "wallet_balance"))
     s = np.atleast_1d(side_sign(side))
     e = np.atleast_1d(check_positive(as_float_array(entry_price, "entry_price"), "entry_price"))
     p = np.atleast_1d(check_positive(as_float_array(price, "price"), "price"))

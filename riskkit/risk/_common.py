@@ -31,6 +31,8 @@ def _confidence(confidence: Any) -> np.ndarray:
     c = as_float_array(confidence, "confidence")
     if c.ndim > 1:
         raise ValueError(f"confidence must be a scalar or 1-d; got shape {c.shape}")
+    if c.size == 0:
+        raise ValueError("confidence must hold at least one level in (0, 1); got an empty list")
     return check_range(c, "confidence", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from riskkit._errors import check_type, check_tz_match
 from riskkit._validation import as_float_array, check_option, side_sign
 from riskkit.exceptions import InsufficientDataError
 from riskkit.risk._common import _confidence, _html
@@ -657,6 +658,14 @@ def var_around_events(
     """
     if not isinstance(returns, pd.Series) or not isinstance(returns.index, pd.DatetimeIndex):
         raise TypeError("returns must be a pandas Series on a DatetimeIndex")
+    check_type(events, "events", pd.DataFrame)
+    missing = [c for c in ("start", "end") if c not in events.columns]
+    if missing:
+        raise KeyError(f"events must have columns 'start' and 'end'; missing {missing}")
+    for col in ("start", "end"):
+        if len(events):
+            check_tz_match(returns.index, "returns.index", pd.Timestamp(events[col].iloc[0]),
+                           f"events[{col!r}]")  # fmt: skip
     sign = float(side_sign(side))
     lag, lead = pd.Timedelta(before), pd.Timedelta(after)
     rows = {}
@@ -668,6 +677,13 @@ def var_around_events(
         eve, later = returns.loc[: ev["start"] - lag], returns.loc[: ev["end"] + lead]
         var_before = var_es(eve, confidence, method=method, side=side).var
         var_after = var_es(later, confidence, method=method, side=side).var
+        if not float(var_before) > 0:
+            raise ValueError(
+                f"returns up to the eve of event {key!r} ({ev['start'] - lag}) give a {method} "
+                f"VaR of {float(var_before) + 0.0:g} at confidence {confidence:g}, so "
+                "loss / VaR is undefined; the returns must include losses before the event "
+                "(are they all zero?)"
+            )
         rows[key] = {
             "worst loss": worst,
             "VaR before": float(var_before),

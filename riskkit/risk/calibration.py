@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_type, scalar_array
 from riskkit._validation import as_float_array, check_option, check_range
 from riskkit.risk._common import _horizon, _html, _quantile_needed
 from riskkit.risk.excursions import max_adverse_excursion
@@ -202,7 +203,7 @@ def calibrate_maintenance_margin(
     """
     h = _horizon(horizon)
     check_option(side, "side", ("long", "short"))
-    a = float(check_range(as_float_array(target, "target"), "target", 0.0, 1.0,
+    a = float(check_range(scalar_array(target, "target"), "target", 0.0, 1.0,
                           low_inclusive=False, high_inclusive=False))  # fmt: skip
     mae = max_adverse_excursion(price, h, side=side, high=high, low=low)
     if where is not None:
@@ -260,9 +261,11 @@ def longest_covered_horizon(
     >>> longest_covered_horizon(0.021, cals), longest_covered_horizon(0.015, cals)
     (2, None)
     """
-    m = float(check_range(as_float_array(maintenance_margin_rate, "maintenance_margin_rate"),
+    m = float(check_range(scalar_array(maintenance_margin_rate, "maintenance_margin_rate"),
                           "maintenance_margin_rate", 0.0, 1.0, high_inclusive=False))  # fmt: skip
-    cals = list(calibrations)
+    cals = list(check_type(calibrations, "calibrations", list, tuple, Iterable))
+    for i, c in enumerate(cals):
+        check_type(c, f"calibrations[{i}]", MarginCalibration)
     if not cals:
         raise ValueError("calibrations must hold at least one MarginCalibration; got none")
     ok = [c.horizon for c in cals if c.maintenance_margin_rate <= m]

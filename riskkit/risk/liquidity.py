@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_positive, wrap_like
 from riskkit.exceptions import InsufficientDataError, RiskkitWarning
 from riskkit.risk._common import _returns
@@ -76,7 +77,7 @@ def bangia_liquidity_cost(spread: Any, a: float = 3.0) -> float:
     """
     s = _returns(spread, "spread")
     check_positive(s, "spread", strict=False)
-    a = float(check_positive(as_float_array(a, "a"), "a"))
+    a = float(check_positive(scalar_array(a, "a"), "a"))
     if s.size < 2:
         raise InsufficientDataError(f"bangia_liquidity_cost needs >= 2 spreads; got {s.size}")
     return float(0.5 * (s.mean() + a * s.std(ddof=1)))
@@ -188,7 +189,7 @@ def depth_close_out_cost(size: Any, depth: Any, spread: Any = 0.0, *, band: floa
     q = check_positive(as_float_array(size, "size"), "size", strict=False)
     d = check_positive(as_float_array(depth, "depth"), "depth")
     s = check_positive(as_float_array(spread, "spread"), "spread", strict=False)
-    b = float(check_positive(as_float_array(band, "band"), "band"))
+    b = float(check_positive(scalar_array(band, "band"), "band"))
     if np.any(q > d):
         warnings.warn(
             "size exceeds depth within the band for some inputs; the close-out cost "

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._validation import (
     as_float_array,
     check_option,
@@ -102,7 +103,7 @@ def max_position_size(
     v = check_positive(as_float_array(var, "var"), "var", strict=False)
     d = check_positive(as_float_array(depth, "depth"), "depth")
     s = check_positive(as_float_array(spread, "spread"), "spread", strict=False)
-    b = float(check_positive(as_float_array(band, "band"), "band"))
+    b = float(check_positive(scalar_array(band, "band"), "band"))
     lin = v + s / 2.0
     k = b / (2.0 * d)
     budget = lam * e
@@ -244,9 +245,9 @@ def leverage_cap(
     """
     h = _horizon(horizon)
     check_option(side, "side", ("long", "short"))
-    a = float(check_range(as_float_array(target, "target"), "target", 0.0, 1.0,
+    a = float(check_range(scalar_array(target, "target"), "target", 0.0, 1.0,
                           low_inclusive=False, high_inclusive=False))  # fmt: skip
-    m = float(check_range(as_float_array(maintenance_margin_rate, "maintenance_margin_rate"),
+    m = float(check_range(scalar_array(maintenance_margin_rate, "maintenance_margin_rate"),
                           "maintenance_margin_rate", 0.0, 1.0, high_inclusive=False))  # fmt: skip
     mae = max_adverse_excursion(price, h, side=side, high=high, low=low)
     x = np.asarray(mae, dtype=float)

@@ -103,6 +103,12 @@ def _cf(mu: float, sd: float, s: float, k: float, c: np.ndarray) -> tuple[np.nda
 def _cf_params(x: np.ndarray) -> dict[str, float]:
     if x.size < 4:
         raise InsufficientDataError(f"Cornish-Fisher VaR needs at least 4 returns; got {x.size}")
+    if not x.std() > 0:
+        raise ValueError(
+            f"returns must vary for method='cornish_fisher' (skewness and kurtosis of a constant "
+            f"sample are undefined); got {x.size} returns all equal to {x[0]:g}; use "
+            "method='historical'"
+        )
     return {
         "mean": float(x.mean()),
         "std": float(x.std(ddof=1)),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _mmr, _ohlc
@@ -513,7 +514,7 @@ def max_leverage(
     >>> round(max_leverage(1.0, 1, high, low, high, maintenance_margin_rate=0.0), 6)
     10.0
     """
-    p = float(as_float_array(survival_probability, "survival_probability"))
+    p = float(scalar_array(survival_probability, "survival_probability"))
     check_range(np.asarray(p), "survival_probability", 0.0, 1.0, low_inclusive=False)
     crit = np.asarray(
         critical_leverage(high, low, entry, horizon, side, maintenance_margin_rate),

@@ -19,6 +19,7 @@ import pandas as pd
 
 from riskkit._boundary import warn_garch_boundary
 from riskkit._compat import require
+from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_option, check_positive
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _log_barrier, _mmr, _side
@@ -489,7 +490,7 @@ def simulate_liquidation(
     m = _mmr(maintenance_margin_rate)
     levs, _ = _leverages(leverage)
     hz = _horizons(horizon)
-    f = float(as_float_array(funding_rate, "funding_rate"))
+    f = float(scalar_array(funding_rate, "funding_rate"))
     for name, val in (("n_paths", n_paths), ("chunk_size", chunk_size)):
         if not isinstance(val, int | np.integer) or isinstance(val, bool):
             raise TypeError(f"{name} must be an integer; got {type(val).__name__} {val!r}")

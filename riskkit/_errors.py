@@ -1,0 +1,108 @@
+"""Boundary checks that turn hostile inputs into domain errors naming the argument (private).
+
+Each check names the argument, the rule and what was received, e.g.
+``confidence must be a scalar; got a list of 2`` or ``events must be a pandas DataFrame; got
+list []``. They complement :mod:`riskkit._validation` (numeric arrays, ranges, options).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "check_mapping",
+    "check_scalar",
+    "check_type",
+    "check_tz_match",
+    "check_unique_index",
+    "describe",
+    "scalar_array",
+]
+
+_TYPE_NAMES = {
+    pd.Series: "a pandas Series",
+    pd.DataFrame: "a pandas DataFrame",
+    dict: "a dict",
+    Mapping: "a mapping",
+}
+
+
+def describe(value: Any) -> str:
+    """A short description of ``value`` for a message: ``list []``, ``str 'x'``, ..."""
+    if isinstance(value, np.ndarray | pd.Series | pd.DataFrame):
+        return f"{type(value).__name__} of shape {value.shape}"
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def check_type(value: Any, name: str, *types: type) -> Any:
+    """Return ``value`` if it is an instance of one of ``types``; else a ``TypeError``."""
+    if not isinstance(value, types):
+        wanted = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+        raise TypeError(f"{name} must be {wanted}; got {describe(value)}")
+    return value
+
+
+def check_mapping(value: Any, name: str, what: str) -> Mapping[Any, Any]:
+    """``value`` as a mapping of label -> ``what``; a ``TypeError`` otherwise."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping of label -> {what}; got {describe(value)}")
+    return value
+
+
+def check_scalar(value: Any, name: str) -> Any:
+    """Return ``value`` unless it is a sequence or an array with more than one element.
+
+    A list, tuple or array where one number is expected is a ``TypeError`` that says how
+    many elements were passed (``confidence must be a scalar; got a list of 2``); a 0-d or
+    one-element numpy array is unwrapped.
+    """
+    if isinstance(value, list | tuple | set | pd.Series | pd.Index | pd.DataFrame | np.ndarray):
+        arr = np.asarray(value, dtype=object) if not isinstance(value, set) else None
+        if arr is not None and arr.ndim == 0:
+            return arr.item()
+        if isinstance(value, np.ndarray) and value.size == 1 and value.ndim <= 1:
+            return value.reshape(()).item()
+        kind = type(value).__name__
+        size = len(value) if not isinstance(value, np.ndarray) else value.size
+        shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise TypeError(f"{name} must be a scalar; got {article} {kind} of {size}{shape}")
+    return value
+
+
+def check_tz_match(a: pd.Index, name_a: str, b: Any, name_b: str) -> None:
+    """Raise a ``ValueError`` if one of two time indexes (or timestamps) is tz-naive and one not."""
+    tz_a = getattr(a, "tz", None)
+    tz_b = getattr(b, "tz", None)
+    times = pd.DatetimeIndex | pd.Timestamp
+    if isinstance(a, times) and isinstance(b, times) and (tz_a is None) != (tz_b is None):
+        naive, aware = (name_a, name_b) if tz_a is None else (name_b, name_a)
+        tz = tz_b if tz_a is None else tz_a
+        raise ValueError(
+            f"{naive} is tz-naive but {aware} is tz-aware ({tz}); make both tz-aware, "
+            f"e.g. {naive}.tz_localize('UTC') (riskkit.data loaders return UTC)"
+        )
+
+
+def check_unique_index(series: pd.Series | pd.DataFrame, name: str) -> None:
+    """Raise a ``ValueError`` naming the first duplicated labels of ``series.index``."""
+    dup = series.index[series.index.duplicated()]
+    if len(dup):
+        shown = ", ".join(str(v) for v in dup.unique()[:3])
+        raise ValueError(
+            f"{name} must have a unique index; got {len(dup)} duplicated labels ({shown}"
+            f"{', ...' if dup.nunique() > 3 else ''}); drop or aggregate them first, e.g. "
+            f"{name}[~{name}.index.duplicated(keep='last')]"
+        )
+
+
+def scalar_array(value: Any, name: str, *, allow_nan: bool = False) -> Any:
+    """:func:`~riskkit._validation.as_float_array` for an argument that must be one number."""
+    from riskkit._validation import as_float_array
+
+    return as_float_array(check_scalar(value, name), name, allow_nan=allow_nan)
