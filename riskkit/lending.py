@@ -278,6 +278,10 @@ class AaveLiquidation:
             index=pd.Index(list(_AAVE_FIELDS)),
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """Fields as a one-row frame (one column per field)."""
+        return pd.DataFrame({f: [getattr(self, f)] for f in _AAVE_FIELDS})
+
     def _repr_html_(self) -> str:
         return self.summary().to_html()
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from riskkit._validation import as_float_array, check_range
+from riskkit._validation import as_float_array, check_range, index_of, wrap_like
 from riskkit.exceptions import InsufficientDataError, RiskkitWarning
 
 __all__ = [
@@ -388,7 +388,12 @@ def cornish_fisher_is_monotone(skewness: Any, excess_kurtosis: Any) -> Any:
     a, b, c, _ = _cf_coefficients(s, k)
     normal = (s == 0.0) & (k == 0.0)
     ok = ((a > 0.0) & (b**2 <= 3.0 * a * c + 1e-15)) | normal
-    return bool(ok) if ok.ndim == 0 else ok
+    if ok.ndim == 0:
+        return bool(ok)
+    idx = index_of(skewness, excess_kurtosis)
+    if idx is not None and ok.ndim == 1 and len(idx) == ok.shape[0]:
+        return pd.Series(ok, index=idx, name="monotone")
+    return ok
 
 
 def _check_cf(q: Any, skewness: Any, excess_kurtosis: Any, stacklevel: int) -> tuple[Any, ...]:
@@ -474,7 +479,7 @@ def cornish_fisher_quantile(q: Any, skewness: Any, excess_kurtosis: Any) -> Any:
     z = special.ndtri(qa)
     a, b, c, d = _cf_coefficients(s, k)
     out = ((a * z + b) * z + c) * z + d
-    return float(out) if np.ndim(out) == 0 else out
+    return wrap_like(out, q, skewness, excess_kurtosis, name="quantile")
 
 
 def cornish_fisher_tail_mean(q: Any, skewness: Any, excess_kurtosis: Any) -> Any:
@@ -538,7 +543,7 @@ def cornish_fisher_tail_mean(q: Any, skewness: Any, excess_kurtosis: Any) -> Any
     a, b, c, d = _cf_coefficients(s, k)
     m0, m1, m2, m3 = qa, -phi, qa - z * phi, -(z**2 + 2.0) * phi
     out = (a * m3 + b * m2 + c * m1 + d * m0) / qa
-    return float(out) if np.ndim(out) == 0 else out
+    return wrap_like(out, q, skewness, excess_kurtosis, name="tail_mean")
 
 
 def moment_table(samples: Mapping[str, Any]) -> pd.DataFrame:

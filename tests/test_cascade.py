@@ -494,17 +494,17 @@ def test_liquidation_regression_recovers_known_coefficients() -> None:
     import statsmodels.api as sm
 
     r, ll, sl, doi = _synthetic_liquidations()
-    res = liquidation_regression(r, ll, sl, doi, maxlags=5)
+    res = liquidation_regression(r, ll, sl, doi, hac_maxlag=5)
     truth = pd.Series(
         [0.001, -0.004, 0.003, 0.002],
         index=["const", "long_liquidations", "short_liquidations", "open_interest_change"],
     )
     assert ((res.params - truth).abs() < 4 * res.bse).all()
-    # same numbers as statsmodels 0.15 OLS with cov_type="HAC", maxlags=5
+    # same numbers as statsmodels 0.15 OLS with cov_type="HAC", hac_maxlag=5
     X = sm.add_constant(pd.concat([ll, sl, doi], axis=1))
     ref = sm.OLS(r, X).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
     np.testing.assert_allclose(res.bse.to_numpy(), ref.bse.to_numpy(), rtol=1e-10)
-    assert res.nobs == 2000 and res.maxlags == 5
+    assert res.nobs == 2000 and res.hac_maxlag == 5
     assert set(res.to_frame().columns) == {"params", "bse", "tvalues", "pvalues"}
     assert "HAC" in str(res.summary())
 
@@ -515,7 +515,7 @@ def test_liquidation_regression_aligns_and_drops_nan() -> None:
     ll.iloc[:5] = np.nan
     res = liquidation_regression(r.iloc[:150], ll, sl)
     assert res.nobs == 145  # 150 aligned rows minus 5 NaN
-    assert res.maxlags == math.floor(4 * (145 / 100) ** (2 / 9))  # Newey-West rule, by hand
+    assert res.hac_maxlag == math.floor(4 * (145 / 100) ** (2 / 9))  # Newey-West rule, by hand
 
 
 def test_liquidation_regression_errors() -> None:
@@ -531,7 +531,7 @@ def test_lead_lag_finds_known_lag() -> None:
     n = 1500
     x = pd.Series(rng.normal(size=n))
     y = 0.5 * x.shift(2) + pd.Series(rng.normal(0.0, 0.5, n))
-    res = lead_lag(x, y, max_lag=4)
+    res = lead_lag(x, y, maxlag=4)
     tab = res.to_frame()
     assert res.peak_lag == 2
     params, bse = tab["params"].to_numpy(), tab["bse"].to_numpy()  # rows: lags -4..4
@@ -539,8 +539,8 @@ def test_lead_lag_finds_known_lag() -> None:
     assert tab["pvalues"].to_numpy()[6] < 1e-6
     assert abs(params[4]) < 4 * bse[4]  # lag 0: no contemporaneous effect
     assert list(tab.index) == list(range(-4, 5))
-    with pytest.raises(ValueError, match="max_lag must be an int >= 0"):
-        lead_lag(x, y, max_lag=-1)
+    with pytest.raises(ValueError, match="maxlag must be an int >= 0"):
+        lead_lag(x, y, maxlag=-1)
 
 
 def test_hunting_test_detects_planted_effect_and_null() -> None:
@@ -563,7 +563,7 @@ def test_hunting_test_detects_planted_effect_and_null() -> None:
     null_price = pd.Series(100.0 * np.exp(np.cumsum(null_step)))
     null = liquidation_hunting_test(null_price, above, below, horizon=3)
     assert abs(null.hit_rate - null.chance_rate) < 0.04
-    assert null.maxlags >= 3
+    assert null.hac_maxlag >= 3
     assert null.summary().loc["nobs", "value"] == null.nobs
 
 

@@ -465,9 +465,9 @@ def test_var_lead_lag_finds_planted_lead_and_matches_statsmodels() -> None:
     from statsmodels.tsa.api import VAR
 
     data = lead_lag_frame()
-    res = var_lead_lag(data, maxlags=4, ic="bic")
+    res = var_lead_lag(data, maxlag=4, ic="bic")
     assert res.k_ar == 1  # BIC picks the planted single lag
-    pv = res.pvalues()
+    pv = res.pvalue_matrix
     rows, cols = list(pv.index), list(pv.columns)
     pvals = pv.to_numpy(dtype=float)
     assert pvals[rows.index("returns"), cols.index("funding")] < 1e-10
@@ -495,7 +495,7 @@ def test_var_lead_lag_errors() -> None:
     with pytest.raises(ValueError, match="at least 2 columns; got 1"):
         var_lead_lag(data[["funding"]])
     with pytest.raises(InsufficientDataError, match="needs at least"):
-        var_lead_lag(data.iloc[:10], maxlags=4)
+        var_lead_lag(data.iloc[:10], maxlag=4)
     with pytest.raises(ValueError, match="data must be finite"):
         var_lead_lag(data.where(data > -5).assign(funding=np.nan))
 

@@ -319,7 +319,7 @@ def test_liquidation_table_shape_and_breach() -> None:
     t = load_tiers("binance_usdm_btcusdt_2021-03")
     entries = pd.Series([60_000.0, 62_000.0], index=pd.Index(["2025-10-09", "2025-10-06"]))
     df = liquidation_table(
-        entries, [2, 5, 10, 25, 50, 100, 125], t, price_extreme=pd.Series([52_000.0, 52_000.0])
+        entries, [2, 5, 10, 25, 50, 100, 125], t, extreme_price=pd.Series([52_000.0, 52_000.0])
     )
     assert len(df) == 14
     assert df["entry"].iloc[0] == "2025-10-09"
@@ -337,7 +337,7 @@ def test_liquidation_table_shape_and_breach() -> None:
 
 def test_liquidation_table_inverse_short() -> None:
     t = load_tiers("binance_coinm_btcusd_2023")
-    df = liquidation_table(40_000.0, [5.0, 20.0], t, side="short", price_extreme=45_000.0)
+    df = liquidation_table(40_000.0, [5.0, 20.0], t, side="short", extreme_price=45_000.0)
     assert np.all(df["liquidation_price"] > 40_000.0)
     # 20x short (LP ~ 41,9xx) is liquidated by a 45,000 high; 5x (LP ~ 49,9xx) is not
     assert df["liquidated"].tolist() == [False, True]
@@ -345,8 +345,8 @@ def test_liquidation_table_inverse_short() -> None:
 
 def test_liquidation_table_price_extreme_length() -> None:
     t = load_tiers("hyperliquid_btc_2025")
-    with pytest.raises(ValueError, match="price_extreme must be a scalar or have one value"):
-        liquidation_table([1.0, 2.0], [2.0], t, price_extreme=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="extreme_price must be a scalar or have one value"):
+        liquidation_table([1.0, 2.0], [2.0], t, extreme_price=[1.0, 2.0, 3.0])
 
 
 def test_partial_liquidation_steps_down_tiers() -> None:
@@ -599,7 +599,7 @@ def test_min_liquidated_leverage_tiered_matches_flat_rate_and_threshold() -> Non
     t = load_tiers("bybit_linear_btcusdt_2021")
     lev = min_liquidated_leverage_tiered(100_000.0, 93_000.0, t, notional=5e6)
     table = liquidation_table(
-        100_000.0, [lev * 0.999, lev * 1.001], t, notional=5e6, price_extreme=93_000.0
+        100_000.0, [lev * 0.999, lev * 1.001], t, notional=5e6, extreme_price=93_000.0
     )
     assert table["liquidated"].tolist() == [False, True]
 
@@ -608,9 +608,9 @@ def test_min_liquidated_leverage_tiered_errors() -> None:
     t = load_tiers("hyperliquid_btc_2025")
     with pytest.raises(TypeError, match="tiers must be a MarginTiers"):
         min_liquidated_leverage_tiered(1.0, 1.0, "x")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="leverage_max must be > 1"):
-        min_liquidated_leverage_tiered(1.0, 1.0, t, leverage_max=1.0)
-    with pytest.raises(ValueError, match="price_extreme"):
+    with pytest.raises(ValueError, match="max_leverage must be > 1"):
+        min_liquidated_leverage_tiered(1.0, 1.0, t, max_leverage=1.0)
+    with pytest.raises(ValueError, match="extreme_price"):
         min_liquidated_leverage_tiered(1.0, -1.0, t)
     with pytest.raises(ValueError, match="side"):
         min_liquidated_leverage_tiered(1.0, 1.0, t, side="up")
@@ -661,13 +661,13 @@ def test_liquidation_losses_by_hand_and_invariants() -> None:
     assert got.loc[50.0, "fill_price"] == 98_100.0
     assert got.loc[50.0, "loss"] == 0.0
     # the verdict agrees with liquidation_table at the window's low
-    ref = liquidation_table(100_000.0, [2, 10, 50], usdm, price_extreme=lows.min())
+    ref = liquidation_table(100_000.0, [2, 10, 50], usdm, extreme_price=lows.min())
     assert got["liquidated"].tolist() == ref["liquidated"].tolist()
     # a short mirrors: highs that gap through its bankruptcy price
     highs = pd.Series([100_500.0, 112_000.0], index=[1, 2])
     short = liquidation_losses(100_000.0, highs, [10], usdm, side="short")
     assert short.loc[10.0, "loss"] == pytest.approx(0.1 * (112_000.0 - 110_000.0))
-    with pytest.raises(TypeError, match="price_extreme must be a Series"):
+    with pytest.raises(TypeError, match="extreme_price must be a Series"):
         liquidation_losses(100_000.0, [1.0], [10], usdm)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="empty"):
         liquidation_losses(100_000.0, pd.Series([], dtype=float), [10], usdm)

@@ -183,9 +183,7 @@ def test_filtered_simulation_horizon(garch_returns: pd.Series) -> None:
     )
     paths = np.asarray(fc.simulations.values)[-1].sum(axis=1) / 100
     ref = -np.quantile(paths, 0.01)
-    got = var_es(
-        garch_returns, 0.99, method="filtered", horizon=5, scaling="simulate", random_state=3
-    ).var
+    got = var_es(garch_returns, 0.99, method="filtered", horizon=5, scaling="simulate", seed=3).var
     assert got == pytest.approx(ref, rel=0.05)
 
 

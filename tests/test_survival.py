@@ -143,13 +143,13 @@ def test_time_to_liquidation_keeps_series_index():
         ({"leverage": []}, ValueError, r"leverage must contain at least one value"),
         ({"low": [1.0, 3.0, 1.0]}, ValueError, r"low must be <= high .* at position 1"),
         ({"low": [1.0, 1.0]}, ValueError, r"same length; got 3, 2, 3"),
-        ({"entry": [1.0, -1.0, 1.0]}, ValueError, r"entry must be > 0; got .*-1\.0"),
+        ({"entry_price": [1.0, -1.0, 1.0]}, ValueError, r"entry_price must be > 0; got .*-1\.0"),
         ({"high": [1.0, np.nan, 1.0]}, ValueError, r"high must be finite"),
         ({"high": "abc"}, TypeError, r"high must be numeric"),
     ],
 )
 def test_time_to_liquidation_errors(kwargs, exc, match):
-    args = {"high": [2.0, 2.0, 2.0], "low": [1.0, 1.0, 1.0], "entry": [1.5, 1.5, 1.5]}
+    args = {"high": [2.0, 2.0, 2.0], "low": [1.0, 1.0, 1.0], "entry_price": [1.5, 1.5, 1.5]}
     args["leverage"] = 10.0
     args.update(kwargs)
     with pytest.raises(exc, match=match):

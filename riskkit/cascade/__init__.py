@@ -44,6 +44,7 @@ summaries) and ``hunting`` (liquidation density and the hunting test). The chart
 
 from __future__ import annotations
 
+from riskkit._deprecate import deprecated_attr
 from riskkit.cascade.book import (
     LiquidationMap,
     PositionBook,
@@ -51,7 +52,7 @@ from riskkit.cascade.book import (
     liquidation_map,
 )
 from riskkit.cascade.empirical import (
-    LeadLagResult,
+    CrossCorrelationLeadLag,
     LiquidationRegression,
     lead_lag,
     liquidation_regression,
@@ -80,9 +81,9 @@ from riskkit.charts.cascade import cascade_heatmap
 __all__ = [
     "CascadeBoundWarning",
     "CascadeResult",
+    "CrossCorrelationLeadLag",
     "HuntingTestResult",
     "ImpactCalibration",
-    "LeadLagResult",
     "LiquidationMap",
     "LiquidationRegression",
     "LiquiditySpiralResult",
@@ -105,3 +106,7 @@ __all__ = [
     "regression_table",
     "simulate_cascade",
 ]
+
+__getattr__ = deprecated_attr(
+    __name__, {"LeadLagResult": ("CrossCorrelationLeadLag", CrossCorrelationLeadLag)}
+)

@@ -3,7 +3,7 @@
 * :func:`liquidation_regression` -- returns on liquidations with HAC standard errors
   (:class:`LiquidationRegression`), compared side by side by :func:`regression_table`.
 * :func:`lead_lag` -- cross-correlations and HAC slopes at each lead and lag
-  (:class:`LeadLagResult`).
+  (:class:`CrossCorrelationLeadLag`).
 * Event summaries: :func:`open_interest_drop` (open interest lost in a crash against reported
   liquidations) and :func:`liquidations_by_asset` (on-chain liquidation events per period and
   collateral).
@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
 from riskkit.cascade._common import _as_series, _check_nobs, _html, _newey_west_lags
 
 __all__ = [
-    "LeadLagResult",
+    "CrossCorrelationLeadLag",
     "LiquidationRegression",
     "lead_lag",
     "liquidation_regression",
@@ -46,8 +47,8 @@ class LiquidationRegression:
     ----------
     results : statsmodels RegressionResultsWrapper
         The fitted statsmodels results (``cov_type="HAC"``).
-    maxlags : int
-        Newey-West lag truncation used.
+    hac_maxlag : int
+        Newey-West lag truncation used (formerly ``maxlags``, deprecated).
 
     See Also
     --------
@@ -63,7 +64,9 @@ class LiquidationRegression:
     """
 
     results: Any
-    maxlags: int
+    hac_maxlag: int
+
+    maxlags = deprecated_method("hac_maxlag")
 
     @property
     def params(self) -> pd.Series:
@@ -112,17 +115,19 @@ class LiquidationRegression:
 
     def _repr_html_(self) -> str:
         return _html(
-            self.to_frame(), f"OLS, HAC({self.maxlags}), nobs={self.nobs}, R²={self.rsquared:.3f}"
+            self.to_frame(),
+            f"OLS, HAC({self.hac_maxlag}), nobs={self.nobs}, R²={self.rsquared:.3f}",
         )
 
 
+@renamed_kwargs(maxlags="hac_maxlag")
 def liquidation_regression(
     returns: pd.Series,
     long_liquidations: pd.Series,
     short_liquidations: pd.Series,
     open_interest_change: pd.Series | None = None,
     *,
-    maxlags: int | None = None,
+    hac_maxlag: int | None = None,
 ) -> LiquidationRegression:
     """Regress returns on long and short liquidation volume (and open-interest change).
 
@@ -134,8 +139,9 @@ def liquidation_regression(
         Liquidated notional per bar by side (any consistent unit, e.g. USD millions).
     open_interest_change : pandas.Series, optional
         Change (or relative change) of open interest per bar.
-    maxlags : int, optional
-        Newey-West lag truncation; default :math:`\\lfloor 4 (n/100)^{2/9} \\rfloor`.
+    hac_maxlag : int, optional
+        Newey-West lag truncation, bars (>= 0); default :math:`\\lfloor 4 (n/100)^{2/9} \\rfloor`.
+        Formerly ``maxlags`` (deprecated).
 
     Returns
     -------
@@ -194,9 +200,9 @@ def liquidation_regression(
     df = _align(named)
     k = len(named)
     _check_nobs(df.shape[0], k + 10, "liquidation_regression")
-    lags = _newey_west_lags(df.shape[0]) if maxlags is None else int(maxlags)
+    lags = _newey_west_lags(df.shape[0]) if hac_maxlag is None else int(hac_maxlag)
     if lags < 0:
-        raise ValueError(f"maxlags must be >= 0; got {maxlags}")
+        raise ValueError(f"hac_maxlag must be >= 0; got {hac_maxlag}")
     X = sm.add_constant(df.drop(columns="returns"), has_constant="add")
     res = sm.OLS(df["returns"], X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     return LiquidationRegression(res, lags)
@@ -260,7 +266,7 @@ def regression_table(
 
 
 @dataclass(frozen=True, slots=True)
-class LeadLagResult:
+class CrossCorrelationLeadLag:
     """Cross-correlations and HAC slopes of ``y[t+k]`` on ``x[t]`` for each lag ``k``.
 
     Attributes
@@ -268,8 +274,8 @@ class LeadLagResult:
     table : pandas.DataFrame
         Indexed by ``lag`` k (positive: x leads y) with columns ``corr``, ``params``, ``bse``,
         ``tvalues``, ``pvalues``, ``nobs``.
-    maxlags : int
-        Newey-West lag truncation used.
+    hac_maxlag : int
+        Newey-West lag truncation used (formerly ``maxlags``, deprecated).
 
     See Also
     --------
@@ -278,12 +284,14 @@ class LeadLagResult:
     Examples
     --------
     >>> x = pd.Series(np.random.default_rng(1).normal(size=200))
-    >>> lead_lag(x, x.shift(1).fillna(0.0), max_lag=2).to_frame().index.tolist()
+    >>> lead_lag(x, x.shift(1).fillna(0.0), maxlag=2).to_frame().index.tolist()
     [-2, -1, 0, 1, 2]
     """
 
     table: pd.DataFrame
-    maxlags: int
+    hac_maxlag: int
+
+    maxlags = deprecated_method("hac_maxlag")
 
     def to_frame(self) -> pd.DataFrame:
         """The lag table."""
@@ -299,37 +307,40 @@ class LeadLagResult:
         return int(np.asarray(self.table.index)[int(np.argmax(self.table["corr"].abs()))])
 
     def _repr_html_(self) -> str:
-        return _html(self.table, f"Lead-lag, HAC({self.maxlags})")
+        return _html(self.table, f"Lead-lag, HAC({self.hac_maxlag})")
 
 
+@renamed_kwargs(max_lag="maxlag", maxlags="hac_maxlag")
 def lead_lag(
     x: pd.Series,
     y: pd.Series,
     *,
-    max_lag: int = 6,
-    maxlags: int | None = None,
-) -> LeadLagResult:
+    maxlag: int = 6,
+    hac_maxlag: int | None = None,
+) -> CrossCorrelationLeadLag:
     """Lead-lag between two series: correlation and HAC slope of :math:`y_{t+k}` on :math:`x_t`.
 
     Parameters
     ----------
     x, y : pandas.Series
         Series on a common, regularly spaced index (e.g. liquidations and returns).
-    max_lag : int, default 6
-        Largest lead/lag in bars (>= 0); lags :math:`-K..K` are reported.
-    maxlags : int, optional
-        Newey-West lag truncation; default from the sample size.
+    maxlag : int, default 6
+        Largest lead/lag :math:`K` in bars (>= 0); lags :math:`-K..K` are reported. Formerly
+        ``max_lag`` (deprecated).
+    hac_maxlag : int, optional
+        Newey-West lag truncation, bars (>= 0); default from the sample size. Formerly
+        ``maxlags`` (deprecated).
 
     Returns
     -------
-    LeadLagResult
+    CrossCorrelationLeadLag
 
     Raises
     ------
     TypeError
         If an input is not a Series.
     InsufficientDataError
-        If fewer than ``2 * max_lag + 10`` aligned rows remain.
+        If fewer than ``2 * maxlag + 10`` aligned rows remain.
 
     See Also
     --------
@@ -351,21 +362,21 @@ def lead_lag(
     --------
     >>> x = pd.Series(np.random.default_rng(1).normal(size=300))
     >>> y = x.shift(2).fillna(0.0)
-    >>> lead_lag(x, y, max_lag=3).peak_lag
+    >>> lead_lag(x, y, maxlag=3).peak_lag
     2
     """
     import statsmodels.api as sm
 
-    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 0:
-        raise ValueError(f"max_lag must be an int >= 0; got {max_lag!r}")
+    if isinstance(maxlag, bool) or not isinstance(maxlag, int | np.integer) or maxlag < 0:
+        raise ValueError(f"maxlag must be an int >= 0; got {maxlag!r}")
     df = pd.concat({"x": _as_series(x, "x"), "y": _as_series(y, "y")}, axis=1, join="inner")
-    _check_nobs(int(df.dropna().shape[0]), 2 * max_lag + 10, "lead_lag")
+    _check_nobs(int(df.dropna().shape[0]), 2 * maxlag + 10, "lead_lag")
     rows = []
     lags_used = 0
-    for k in range(-max_lag, max_lag + 1):
+    for k in range(-maxlag, maxlag + 1):
         pair = pd.concat({"x": df["x"], "y": df["y"].shift(-k)}, axis=1).dropna()
         n = pair.shape[0]
-        lags_used = _newey_west_lags(n) if maxlags is None else int(maxlags)
+        lags_used = _newey_west_lags(n) if hac_maxlag is None else int(hac_maxlag)
         fit = sm.OLS(pair["y"], sm.add_constant(pair["x"])).fit(
             cov_type="HAC", cov_kwds={"maxlags": lags_used}
         )
@@ -380,7 +391,7 @@ def lead_lag(
                 "nobs": n,
             }
         )
-    return LeadLagResult(pd.DataFrame(rows).set_index("lag"), lags_used)
+    return CrossCorrelationLeadLag(pd.DataFrame(rows).set_index("lag"), lags_used)
 
 
 def open_interest_drop(
@@ -535,3 +546,8 @@ def liquidations_by_asset(
     label = events[asset].where(events[asset].isin(keep), other).rename("asset")
     sums = events.groupby([pd.Grouper(freq=freq), label])[value].sum().unstack().fillna(0.0)
     return sums.reindex(columns=[*keep, other], fill_value=0.0)
+
+
+__getattr__ = deprecated_attr(
+    __name__, {"LeadLagResult": ("CrossCorrelationLeadLag", CrossCorrelationLeadLag)}
+)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._deprecate import deprecated_method, renamed_kwargs
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.cascade._common import (
     _arr,
@@ -173,8 +174,8 @@ class HuntingTestResult:
     results : statsmodels RegressionResultsWrapper
         OLS of :math:`1\\{r^{fwd}_t > 0\\}` on a constant and :math:`1\\{\\text{above denser}\\}`,
         HAC covariance.
-    maxlags : int
-        Newey-West lag truncation.
+    hac_maxlag : int
+        Newey-West lag truncation (formerly ``maxlags``, deprecated).
 
     See Also
     --------
@@ -193,7 +194,9 @@ class HuntingTestResult:
     hit_rate: float
     chance_rate: float
     results: Any
-    maxlags: int
+    hac_maxlag: int
+
+    maxlags = deprecated_method("hac_maxlag")
 
     @property
     def params(self) -> pd.Series:
@@ -225,17 +228,29 @@ class HuntingTestResult:
             index=["nobs", "hit_rate", "chance_rate", "params", "bse", "tvalues", "pvalue"],
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """The HAC regression table: ``params``, ``bse``, ``tvalues``, ``pvalues`` by term."""
+        return pd.DataFrame(
+            {
+                "params": self.results.params,
+                "bse": self.results.bse,
+                "tvalues": self.results.tvalues,
+                "pvalues": self.results.pvalues,
+            }
+        )
+
     def _repr_html_(self) -> str:
         return _html(self.summary(), "Liquidation-hunting test")
 
 
+@renamed_kwargs(maxlags="hac_maxlag")
 def liquidation_hunting_test(
     price: pd.Series,
     liquidations_above: pd.Series,
     liquidations_below: pd.Series,
     *,
     horizon: int = 1,
-    maxlags: int | None = None,
+    hac_maxlag: int | None = None,
 ) -> HuntingTestResult:
     """Test whether the price moves toward dense estimated liquidation levels.
 
@@ -251,9 +266,10 @@ def liquidation_hunting_test(
         The same for long liquidations below the price.
     horizon : int, default 1
         Forward horizon in bars (>= 1).
-    maxlags : int, optional
-        Newey-West lag truncation; default ``max(horizon, Newey-West rule)`` since overlapping
-        forward returns are autocorrelated up to lag ``horizon - 1``.
+    hac_maxlag : int, optional
+        Newey-West lag truncation, bars (formerly ``maxlags``, deprecated); default
+        ``max(horizon, Newey-West rule)`` since overlapping forward returns are autocorrelated
+        up to lag ``horizon - 1``.
 
     Returns
     -------
@@ -324,6 +340,6 @@ def liquidation_hunting_test(
     hit = float((u == a).mean())
     pu, pa = float(u.mean()), float(a.mean())
     chance = pu * pa + (1.0 - pu) * (1.0 - pa)
-    lags = max(horizon, _newey_west_lags(n)) if maxlags is None else int(maxlags)
+    lags = max(horizon, _newey_west_lags(n)) if hac_maxlag is None else int(hac_maxlag)
     fit = sm.OLS(u, sm.add_constant(a)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     return HuntingTestResult(n, hit, chance, fit, lags)

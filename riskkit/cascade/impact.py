@@ -118,6 +118,20 @@ class PriceImpact:
         out = self.depth * (m if self.model == "linear" else m * m)
         return float(out) if np.ndim(out) == 0 else out
 
+    def summary(self) -> pd.DataFrame:
+        """The parameters as a one-column frame (``depth`` USD, ``model``, ``band`` fraction)."""
+        return pd.DataFrame(
+            {"value": [self.depth, self.model, self.band]},
+            index=pd.Index(["depth", "model", "band"]),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The parameters as a one-row frame."""
+        return pd.DataFrame({"depth": [self.depth], "model": [self.model], "band": [self.band]})
+
+    def _repr_html_(self) -> str:
+        return _html(self.to_frame(), "Price impact")
+
 
 @dataclass(frozen=True, slots=True)
 class ImpactCalibration:

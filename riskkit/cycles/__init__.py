@@ -19,6 +19,7 @@ charts are in :mod:`riskkit.charts.cycles`. Import everything from ``riskkit.cyc
 
 from __future__ import annotations
 
+from riskkit._deprecate import deprecated_attr
 from riskkit.charts.cycles import regime_panel
 from riskkit.cycles._common import Window as Window
 from riskkit.cycles.episodes import EPISODE_PRESETS, EpisodeTable, deleveraging_episodes
@@ -30,7 +31,7 @@ from riskkit.cycles.gaps import (
     hp_filter_one_sided,
     margin_debt_gap,
 )
-from riskkit.cycles.leadlag import GrangerResult, LeadLagResult, granger_causality, var_lead_lag
+from riskkit.cycles.leadlag import GrangerResult, VARLeadLag, granger_causality, var_lead_lag
 from riskkit.cycles.proxies import (
     funding_annualised,
     funding_summary,
@@ -48,8 +49,8 @@ __all__ = [
     "EpisodeTable",
     "GapRecord",
     "GrangerResult",
-    "LeadLagResult",
     "RegimeResult",
+    "VARLeadLag",
     "deleveraging_episodes",
     "episode_stability",
     "funding_annualised",
@@ -66,3 +67,5 @@ __all__ = [
     "regime_panel",
     "var_lead_lag",
 ]
+
+__getattr__ = deprecated_attr(__name__, {"LeadLagResult": ("VARLeadLag", VARLeadLag)})

@@ -15,17 +15,18 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
 from riskkit._validation import as_float_array, check_option
 from riskkit.cycles._common import _check_int, _html
 from riskkit.exceptions import InsufficientDataError
 
-__all__ = ["GrangerResult", "LeadLagResult", "granger_causality", "var_lead_lag"]
+__all__ = ["GrangerResult", "VARLeadLag", "granger_causality", "var_lead_lag"]
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class LeadLagResult:
+class VARLeadLag:
     """A VAR and its pairwise Granger-causality tests (:func:`var_lead_lag`).
 
     Attributes
@@ -50,9 +51,13 @@ class LeadLagResult:
         """Observations used (after the lags)."""
         return int(self.model_result.nobs)
 
-    def pvalues(self) -> pd.DataFrame:
+    @property
+    def pvalue_matrix(self) -> pd.DataFrame:
         """Granger p-values as a matrix: rows = caused, columns = causing."""
         return self.granger.pivot(index="caused", columns="causing", values="pvalue")
+
+    #: Deprecated method spelling of :attr:`pvalue_matrix`.
+    pvalues = deprecated_method("pvalue_matrix")
 
     def summary(self) -> pd.DataFrame:
         """The Granger-causality table."""
@@ -66,13 +71,14 @@ class LeadLagResult:
         return _html(self.granger, f"VAR({self.k_ar}), nobs={self.nobs}: Granger causality")
 
 
+@renamed_kwargs(maxlags="maxlag")
 def var_lead_lag(
     data: pd.DataFrame,
-    maxlags: int | None = None,
+    maxlag: int | None = None,
     *,
     ic: Literal["aic", "bic", "hqic", "fpe"] | None = "aic",
     trend: Literal["c", "ct", "n"] = "c",
-) -> LeadLagResult:
+) -> VARLeadLag:
     r"""Fit a VAR with statsmodels and test Granger causality between every pair of columns.
 
     Parameters
@@ -80,17 +86,17 @@ def var_lead_lag(
     data : DataFrame
         Stationary series in columns (e.g. annualised funding, open-interest log change,
         returns), no NaN, at least 2 columns.
-    maxlags : int, optional
+    maxlag : int, optional
         Largest lag (>= 1). With ``ic`` the order is selected up to it; without, it is the order.
-        Default: statsmodels' :math:`12 (T/100)^{1/4}`.
+        Default: statsmodels' :math:`12 (T/100)^{1/4}`. Formerly ``maxlags`` (deprecated).
     ic : {"aic", "bic", "hqic", "fpe"} or None, default "aic"
-        Information criterion for the lag order; None fits exactly ``maxlags``.
+        Information criterion for the lag order; None fits exactly ``maxlag``.
     trend : {"c", "ct", "n"}, default "c"
         Deterministic terms (constant, constant and trend, none).
 
     Returns
     -------
-    LeadLagResult
+    VARLeadLag
         Wraps the statsmodels ``VARResults``; ``.granger`` is the pairwise table.
 
     Raises
@@ -129,8 +135,9 @@ def var_lead_lag(
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=400)
     >>> y = np.r_[0.0, 0.8 * x[:-1]] + 0.5 * rng.normal(size=400)
-    >>> res = var_lead_lag(pd.DataFrame({"x": x, "y": y}), maxlags=1, ic=None)
-    >>> bool(res.pvalues().loc["y", "x"] < 0.001), bool(res.pvalues().loc["x", "y"] < 0.001)
+    >>> res = var_lead_lag(pd.DataFrame({"x": x, "y": y}), maxlag=1, ic=None)
+    >>> p = res.pvalue_matrix
+    >>> bool(p.loc["y", "x"] < 0.001), bool(p.loc["x", "y"] < 0.001)
     (True, False)
     """
     from statsmodels.tsa.api import VAR
@@ -143,10 +150,10 @@ def var_lead_lag(
     check_option(trend, "trend", ("c", "ct", "n"))
     if ic is not None:
         check_option(ic, "ic", ("aic", "bic", "hqic", "fpe"))
-    if maxlags is not None:
-        _check_int(maxlags, "maxlags", 1)
+    if maxlag is not None:
+        _check_int(maxlag, "maxlag", 1)
     k = data.shape[1]
-    lags_needed = maxlags if maxlags is not None else 1
+    lags_needed = maxlag if maxlag is not None else 1
     need = k * lags_needed + 2 + lags_needed + 1
     if len(data) < need:
         raise InsufficientDataError(
@@ -154,7 +161,7 @@ def var_lead_lag(
             f"got {len(data)}"
         )
     frame = pd.DataFrame(vals, columns=[str(c) for c in data.columns])
-    res = VAR(frame).fit(maxlags=maxlags, ic=ic, trend=trend)
+    res = VAR(frame).fit(maxlags=maxlag, ic=ic, trend=trend)
     if res.k_ar == 0:
         logger.info("VAR lag order selected by %s is 0; refitting with 1 lag", ic)
         res = VAR(frame).fit(maxlags=1, trend=trend)
@@ -175,7 +182,7 @@ def var_lead_lag(
                     "pvalue": float(t.pvalue),
                 }
             )
-    return LeadLagResult(model_result=res, granger=pd.DataFrame(rows))
+    return VARLeadLag(model_result=res, granger=pd.DataFrame(rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,3 +317,6 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
         caused=str(caused.name if caused.name is not None else "caused"),
         causing=str(causing.name if causing.name is not None else "causing"),
     )
+
+
+__getattr__ = deprecated_attr(__name__, {"LeadLagResult": ("VARLeadLag", VARLeadLag)})

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._boundary import user_stacklevel
+from riskkit._random import Seed, as_generator
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_option, check_range
 from riskkit.cycles._common import _check_int, _html, _series
@@ -246,7 +247,7 @@ def markov_regimes(
     switching_variance: bool = True,
     order_by: Literal["mean", "variance"] = "mean",
     search_reps: int = 10,
-    seed: int | None = 0,
+    seed: Seed = 0,
 ) -> RegimeResult:
     r"""Fit a Markov-switching mean (and variance) model with statsmodels.
 
@@ -269,9 +270,10 @@ def markov_regimes(
         Random starting values tried before the EM and likelihood steps (statsmodels
         ``search_reps``); more make a global optimum likelier. 0 uses statsmodels' default
         start only, which can stop at a local optimum.
-    seed : int, optional
-        Seed of the random search (reproducible fits); None draws fresh entropy. The caller's
-        global numpy generator is left untouched.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the search: an int or SeedSequence gives reproducible fits, a Generator is
+        used as given, None draws fresh entropy. The caller's global numpy generator is left
+        untouched.
 
     Returns
     -------
@@ -358,12 +360,19 @@ def markov_regimes(
         )
     fit_kw: dict[str, Any] = {"disp": False, "search_reps": search_reps}
     legacy_rng = "rng" not in inspect.signature(model.fit).parameters  # statsmodels < 0.15
+    seed_arg: Any = seed
+    if seed is not None:
+        rng = as_generator(seed)  # type and range check
+        if not isinstance(seed, int | np.integer):
+            seed_arg = int(rng.integers(2**32)) if legacy_rng else rng
+        else:
+            seed_arg = int(seed)
     if not legacy_rng:
-        fit_kw["rng"] = seed
+        fit_kw["rng"] = seed_arg
     saved = np.random.get_state() if legacy_rng else None  # noqa: NPY002
     try:
-        if legacy_rng and seed is not None:
-            np.random.seed(seed)  # old statsmodels draws from the global generator  # noqa: NPY002
+        if legacy_rng and seed_arg is not None:
+            np.random.seed(seed_arg)  # old statsmodels draws from the global generator  # noqa: NPY002
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", RuntimeWarning)
             warnings.simplefilter("always", ConvergenceWarning)

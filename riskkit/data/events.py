@@ -40,6 +40,26 @@ class CrashEvent:
     description: str
     source: str
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row indexed by ``key`` (the row of :func:`events_frame`)."""
+        return pd.DataFrame(
+            {
+                "name": [self.name],
+                "start": [self.start],
+                "end": [self.end],
+                "description": [self.description],
+                "source": [self.source],
+            },
+            index=pd.Index([self.key], name="key"),
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """The fields as a one-column frame."""
+        return self.to_frame().T.rename(columns={self.key: "value"})
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{self.name}</h4>" + self.to_frame().to_html()
+
 
 def _ts(day: str) -> pd.Timestamp:
     return pd.Timestamp(day, tz="UTC")

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from riskkit._errors import scalar_array
-from riskkit._validation import as_float_array, check_positive, check_range
+from riskkit._validation import as_float_array, check_positive, check_range, wrap_like
 from riskkit.exceptions import InsufficientDataError
-from riskkit.leverage._common import _leverage_list, _scalar, _series_1d
+from riskkit.leverage._common import _leverage_list, _series_1d
 
 __all__ = [
     "empirical_kelly_leverage",
@@ -79,7 +79,7 @@ def volatility_drag(volatility: Any, leverage: Any = 1.0) -> Any:
     """
     sig = check_positive(as_float_array(volatility, "volatility"), "volatility", strict=False)
     L = check_positive(as_float_array(leverage, "leverage"), "leverage")
-    return _scalar(0.5 * L**2 * sig**2)
+    return wrap_like(0.5 * L**2 * sig**2, volatility, leverage, name="volatility_drag")
 
 
 def leveraged_growth_rate(
@@ -135,7 +135,8 @@ def leveraged_growth_rate(
     sig = check_positive(as_float_array(volatility, "volatility"), "volatility", strict=False)
     L = check_positive(as_float_array(leverage, "leverage"), "leverage")
     f = as_float_array(funding_rate, "funding_rate")
-    return _scalar(L * (mu - f) - 0.5 * L**2 * sig**2)
+    growth = L * (mu - f) - 0.5 * L**2 * sig**2
+    return wrap_like(growth, drift, volatility, leverage, funding_rate, name="growth_rate")
 
 
 def kelly_leverage(
@@ -197,7 +198,8 @@ def kelly_leverage(
     sig = check_positive(as_float_array(volatility, "volatility"), "volatility")
     f = as_float_array(funding_rate, "funding_rate")
     c = check_range(as_float_array(fraction, "fraction"), "fraction", 0.0, 1.0, low_inclusive=False)
-    return _scalar(c * (mu - f) / sig**2)
+    kelly = c * (mu - f) / sig**2
+    return wrap_like(kelly, drift, volatility, funding_rate, fraction, name="kelly_leverage")
 
 
 def empirical_kelly_leverage(

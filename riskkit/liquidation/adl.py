@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._deprecate import renamed_kwargs
 from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_option, check_positive, side_sign, wrap_like
@@ -99,9 +100,10 @@ def loss_beyond_bankruptcy(
     return wrap_like(np.maximum(raw, 0.0), side, bankruptcy_price, fill_price, size, name="loss")
 
 
+@renamed_kwargs(price_extreme="extreme_price")
 def liquidation_losses(
     entry_price: float,
-    price_extreme: pd.Series,
+    extreme_price: pd.Series,
     leverage: ArrayLike,
     tiers: MarginTiers,
     *,
@@ -119,7 +121,7 @@ def liquidation_losses(
     ----------
     entry_price : float
         Entry price, quote per base (USD per BTC), > 0.
-    price_extreme : Series
+    extreme_price : Series
         Bar lows (long) or highs (short) after entry, same units, time-ordered index.
     leverage : float or array
         Leverage levels, >= 1.
@@ -143,9 +145,9 @@ def liquidation_losses(
     Raises
     ------
     TypeError
-        If ``price_extreme`` is not a Series or ``tiers`` not a MarginTiers.
+        If ``extreme_price`` is not a Series or ``tiers`` not a MarginTiers.
     ValueError
-        If ``price_extreme`` is empty, or for the reasons of :func:`liquidation_table`.
+        If ``extreme_price`` is empty, or for the reasons of :func:`liquidation_table`.
 
     See Also
     --------
@@ -173,18 +175,18 @@ def liquidation_losses(
     85,000: :math:`0.1 \\times 5{,}000 = 500` USD. The 50x long has :math:`P_{liq} = 98{,}393.57`
     and :math:`P_b = 98{,}000`, reached in bar 2 at 97,000: :math:`0.1 \\times 1{,}000 = 100` USD.
     """
-    if not isinstance(price_extreme, pd.Series):
-        raise TypeError(f"price_extreme must be a Series; got {type(price_extreme).__name__}")
-    if price_extreme.empty:
-        raise ValueError("price_extreme must hold at least one bar; got an empty Series")
+    if not isinstance(extreme_price, pd.Series):
+        raise TypeError(f"extreme_price must be a Series; got {type(extreme_price).__name__}")
+    if extreme_price.empty:
+        raise ValueError("extreme_price must hold at least one bar; got an empty Series")
     sgn = float(_sign(check_option(side, "side", ("long", "short"))))
-    x = _positive(price_extreme, "price_extreme")
+    x = _positive(extreme_price, "extreme_price")
     tab = liquidation_table(entry_price, leverage, tiers, side=side, notional=notional)
     out = tab.set_index("leverage")[["liquidation_price", "bankruptcy_price", "margin"]]
     reach = sgn * (x[None, :] - out["liquidation_price"].to_numpy()[:, None]) <= 0
     out["liquidated"] = reach.any(axis=1)
     first = reach.argmax(axis=1)
-    labels = price_extreme.index
+    labels = extreme_price.index
     out["first_hit"] = pd.Series(labels[first], index=out.index).where(out["liquidated"])
     out["fill_price"] = np.where(out["liquidated"], x[first], np.nan)
     e = float(entry_price)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._deprecate import renamed_kwargs
 from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import as_float_array, check_option, check_positive, check_range, wrap_like
@@ -174,6 +175,7 @@ def liquidation_price_tiered(
     return wrap_like(price, side, entry_price, size, margin, name="liquidation_price")
 
 
+@renamed_kwargs(price_extreme="extreme_price")
 def liquidation_table(
     entry_price: ArrayLike,
     leverage: ArrayLike,
@@ -181,7 +183,7 @@ def liquidation_table(
     *,
     side: str = "long",
     notional: float = 10_000.0,
-    price_extreme: ArrayLike | None = None,
+    extreme_price: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Tidy table of tier-aware liquidation and bankruptcy prices per entry and leverage.
 
@@ -200,7 +202,7 @@ def liquidation_table(
         Position notional at entry in USD (quote); it selects the tier. Linear size is
         ``notional / entry_price``; inverse size is ``notional`` USD and margin
         ``notional / (entry_price x leverage)`` coin.
-    price_extreme : float, array or Series, optional
+    extreme_price : float, array or Series, optional
         The low (for a long) or high (for a short) reached after entry, one per entry price or a
         scalar. Adds the column ``liquidated`` (the extreme crossed the liquidation price).
 
@@ -210,13 +212,13 @@ def liquidation_table(
         One row per (entry, leverage) with columns ``entry``, ``entry_price``, ``leverage``,
         ``side``, ``notional``, ``margin``, ``tier``, ``maintenance_margin_rate``,
         ``maintenance_amount``, ``max_leverage``, ``leverage_allowed``, ``liquidation_price``,
-        ``bankruptcy_price``, ``distance_to_liquidation`` and, when ``price_extreme`` is given,
-        ``price_extreme`` and ``liquidated``.
+        ``bankruptcy_price``, ``distance_to_liquidation`` and, when ``extreme_price`` is given,
+        ``extreme_price`` and ``liquidated``.
 
     Raises
     ------
     ValueError
-        For out-of-range inputs or a ``price_extreme`` whose length does not match.
+        For out-of-range inputs or a ``extreme_price`` whose length does not match.
 
     See Also
     --------
@@ -236,7 +238,7 @@ def liquidation_table(
     --------
     >>> from riskkit.margin import load_tiers
     >>> t = load_tiers("hyperliquid_btc_2025")
-    >>> df = liquidation_table(100_000.0, [10, 20], t, price_extreme=91_000.0)
+    >>> df = liquidation_table(100_000.0, [10, 20], t, extreme_price=91_000.0)
     >>> df["liquidation_price"].round(2).tolist(), df["liquidated"].tolist()
     ([91139.24, 96202.53], [True, True])
     """
@@ -288,37 +290,38 @@ def liquidation_table(
             "distance_to_liquidation": sgn * (ee - lp) / ee,
         }
     )
-    if price_extreme is not None:
-        x = check_positive(as_float_array(price_extreme, "price_extreme"), "price_extreme")
+    if extreme_price is not None:
+        x = check_positive(as_float_array(extreme_price, "extreme_price"), "extreme_price")
         x = np.atleast_1d(x).ravel()
         if x.size not in (1, e_arr.size):
             raise ValueError(
-                f"price_extreme must be a scalar or have one value per entry price "
+                f"extreme_price must be a scalar or have one value per entry price "
                 f"({e_arr.size}); got {x.size}"
             )
         xx = np.repeat(np.broadcast_to(x, e_arr.shape), lev.size)
-        out["price_extreme"] = xx
+        out["extreme_price"] = xx
         out["liquidated"] = (sgn * (xx - lp)) <= 0
     out.attrs.update(venue=tiers.venue, symbol=tiers.symbol, vintage=tiers.vintage)
     return out
 
 
+@renamed_kwargs(price_extreme="extreme_price", leverage_max="max_leverage")
 def min_liquidated_leverage_tiered(
     entry_price: ArrayLike,
-    price_extreme: ArrayLike,
+    extreme_price: ArrayLike,
     tiers: MarginTiers,
     *,
     side: str = "long",
     notional: float = 10_000.0,
-    leverage_max: float = 1_000.0,
+    max_leverage: float = 1_000.0,
 ) -> Any:
-    """Smallest isolated leverage that a move to ``price_extreme`` liquidates, on venue tiers.
+    """Smallest isolated leverage that a move to ``extreme_price`` liquidates, on venue tiers.
 
     Parameters
     ----------
     entry_price : float, array or Series
         Entry price(s), quote per base (USD per BTC), > 0.
-    price_extreme : float, array or Series
+    extreme_price : float, array or Series
         Lowest (long) or highest (short) price reached after entry, same units, > 0; broadcast
         against ``entry_price``.
     tiers : MarginTiers
@@ -328,7 +331,7 @@ def min_liquidated_leverage_tiered(
         Position direction.
     notional : float, default 10,000
         Position notional at entry in USD; it selects the tier (as in :func:`liquidation_table`).
-    leverage_max : float, default 1,000
+    max_leverage : float, default 1,000
         Upper end of the search, > 1.
 
     Returns
@@ -336,7 +339,7 @@ def min_liquidated_leverage_tiered(
     float, ndarray or Series
         Leverage (x): every isolated position of this notional at this leverage or above was
         liquidated, every one below survived. ``1.0`` when even 1x was liquidated (an inverse
-        long loses its coin margin in a fall of about half); ``inf`` when ``leverage_max`` was
+        long loses its coin margin in a fall of about half); ``inf`` when ``max_leverage`` was
         not. Compare with ``tiers.max_leverage`` to see whether the venue allowed it.
 
     Raises
@@ -344,7 +347,7 @@ def min_liquidated_leverage_tiered(
     TypeError
         If ``tiers`` is not a :class:`~riskkit.margin.MarginTiers`.
     ValueError
-        For non-positive prices or notional, ``leverage_max`` <= 1, or an unknown ``side``.
+        For non-positive prices or notional, ``max_leverage`` <= 1, or an unknown ``side``.
 
     See Also
     --------
@@ -380,11 +383,11 @@ def min_liquidated_leverage_tiered(
         raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
     sgn = float(_sign(check_option(side, "side", ("long", "short"))))
     e_in = _positive(entry_price, "entry_price")
-    x_in = _positive(price_extreme, "price_extreme")
+    x_in = _positive(extreme_price, "extreme_price")
     n_usd = float(check_positive(scalar_array(notional, "notional"), "notional"))
-    hi_lev = float(check_range(scalar_array(leverage_max, "leverage_max"), "leverage_max", 1.0))
+    hi_lev = float(check_range(scalar_array(max_leverage, "max_leverage"), "max_leverage", 1.0))
     if not hi_lev > 1.0:
-        raise ValueError(f"leverage_max must be > 1; got {hi_lev!r}")
+        raise ValueError(f"max_leverage must be > 1; got {hi_lev!r}")
     e, x = np.broadcast_arrays(np.atleast_1d(e_in), np.atleast_1d(x_in))
     e, x = e.astype(np.float64).ravel(), x.astype(np.float64).ravel()
     linear = tiers.contract == "linear"
@@ -406,11 +409,12 @@ def min_liquidated_leverage_tiered(
         hi = np.where(h, mid, hi)
         lo = np.where(h, lo, mid)
     out = np.where(at_one, 1.0, np.where(never, np.inf, np.exp(hi)))
-    if np.ndim(entry_price) == 0 and np.ndim(price_extreme) == 0:
+    if np.ndim(entry_price) == 0 and np.ndim(extreme_price) == 0:
         return float(out[0])
-    return wrap_like(out, entry_price, price_extreme, name="min_liquidated_leverage")
+    return wrap_like(out, entry_price, extreme_price, name="min_liquidated_leverage")
 
 
+@renamed_kwargs(price_extreme="extreme_price")
 def liquidation_tables(
     entry_price: ArrayLike,
     leverage: ArrayLike,
@@ -420,7 +424,7 @@ def liquidation_tables(
     allowed_only: bool = False,
     side: str = "long",
     notional: float = 10_000.0,
-    price_extreme: ArrayLike | None = None,
+    extreme_price: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """:func:`liquidation_table` for several tier tables, stacked with a label column.
 
@@ -436,7 +440,7 @@ def liquidation_tables(
         Name of the label column (first column of the result).
     allowed_only : bool, default False
         Keep only the rows whose leverage the venue allows at that size (``leverage_allowed``).
-    side, notional, price_extreme
+    side, notional, extreme_price
         As in :func:`liquidation_table` (notional in USD).
 
     Returns
@@ -471,7 +475,7 @@ def liquidation_tables(
     parts = []
     for label, tiers in tables.items():
         tab = liquidation_table(
-            entry_price, leverage, tiers, side=side, notional=notional, price_extreme=price_extreme
+            entry_price, leverage, tiers, side=side, notional=notional, extreme_price=extreme_price
         )
         if key in tab.columns:
             raise ValueError(f"key must not be a column of liquidation_table; got {key!r}")

@@ -83,6 +83,10 @@ class CoverageTest:
             index=pd.Index([self.test], name="test"),
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """Same one-row frame as :meth:`summary` (index ``test``)."""
+        return self.summary()
+
     def _repr_html_(self) -> str:
         return _html(self.summary(), self.test)
 

@@ -107,6 +107,10 @@ class MarginCalibration:
             }
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """Same one-row frame as :meth:`summary`."""
+        return self.summary()
+
     def _repr_html_(self) -> str:
         return _html(self.summary(), "Data-implied maintenance margin rate")
 

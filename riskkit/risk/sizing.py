@@ -172,6 +172,10 @@ class LeverageCap:
             }
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """Same one-row frame as :meth:`summary`."""
+        return self.summary()
+
     def _repr_html_(self) -> str:
         return _html(self.summary(), "Leverage cap for a target liquidation probability")
 

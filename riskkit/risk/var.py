@@ -20,6 +20,8 @@ from scipy import special, stats
 
 from riskkit._boundary import GARCH_BOUNDARY, user_stacklevel, warn_garch_boundary
 from riskkit._compat import require
+from riskkit._deprecate import renamed_kwargs
+from riskkit._random import Seed, as_generator
 from riskkit._validation import as_float_array, check_option, side_sign
 from riskkit.exceptions import BoundaryEstimateWarning, InsufficientDataError
 from riskkit.moments import (
@@ -229,6 +231,7 @@ class RiskEstimate:
         return _html(self.summary(), f"VaR / ES ({self.method})")
 
 
+@renamed_kwargs(random_state="seed")
 def var_es(
     returns: Any,
     confidence: Any = 0.99,
@@ -238,7 +241,7 @@ def var_es(
     scaling: str | None = None,
     side: str = "long",
     simulations: int = 10_000,
-    random_state: int | np.random.Generator | None = None,
+    seed: Seed = None,
 ) -> RiskEstimate:
     """Value at risk and expected shortfall from a sample of returns.
 
@@ -271,8 +274,10 @@ def var_es(
         The position whose loss is measured.
     simulations : int, default 10000
         Paths for ``scaling="simulate"``.
-    random_state : int or numpy.random.Generator, optional
-        Seed for ``scaling="simulate"``.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness for ``scaling="simulate"``: an int or SeedSequence seeds a new generator
+        (reproducible), a Generator is used as given, None draws fresh entropy. Formerly
+        ``random_state`` (deprecated).
 
     Returns
     -------
@@ -375,7 +380,7 @@ def var_es(
         _need_tail(x.size, c, "filtered historical simulation")
         params, z, sigma_next = _fit_garch(x)
         if eff == "simulate":
-            rng = np.random.default_rng(random_state)
+            rng = as_generator(seed)
             y = _fhs_simulate(params, z, h, int(simulations), rng)
         else:
             y = params["mean"] + sigma_next * z

@@ -66,20 +66,21 @@ def _liquidation_ratio(leverage: Any, sign: float, m: float) -> Any:
     return (1.0 + 1.0 / leverage) / (1.0 + m)
 
 
-def _ohlc(high: Any, low: Any, entry: Any) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
+def _ohlc(high: Any, low: Any, entry_price: Any) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
     h = as_float_array(high, "high")
     lo = as_float_array(low, "low")
-    e = as_float_array(entry, "entry")
-    for name, arr in (("high", h), ("low", lo), ("entry", e)):
+    e = as_float_array(entry_price, "entry_price")
+    for name, arr in (("high", h), ("low", lo), ("entry_price", e)):
         if arr.ndim != 1:
             raise ValueError(f"{name} must be 1-D; got shape {arr.shape}")
     if not (h.shape == lo.shape == e.shape):
         raise ValueError(
-            f"high, low and entry must have the same length; got {h.size}, {lo.size}, {e.size}"
+            "high, low and entry_price must have the same length; "
+            f"got {h.size}, {lo.size}, {e.size}"
         )
     check_positive(h, "high")
     check_positive(lo, "low")
-    check_positive(e, "entry")
+    check_positive(e, "entry_price")
     bad = lo > h
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -87,7 +88,7 @@ def _ohlc(high: Any, low: Any, entry: Any) -> tuple[FloatArray, FloatArray, Floa
             f"low must be <= high on every bar; got low {lo[i]!r} > high {h[i]!r} at position {i}"
         )
     index = None
-    for x in (entry, low, high):
+    for x in (entry_price, low, high):
         if isinstance(x, pd.Series):
             index = x.index
             break

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from riskkit._validation import as_float_array, check_positive
+from riskkit._validation import as_float_array, check_positive, wrap_like
 from riskkit.survival._common import _log_barrier, _mmr, _side
 
 __all__ = ["expected_time_to_liquidation_gbm", "liquidation_probability_gbm"]
@@ -113,7 +113,9 @@ def liquidation_probability_gbm(
         p = first + np.exp(log_second)
     p = np.where(b >= 0, 1.0, np.where(np.isneginf(b), 0.0, p))
     p = np.clip(p, 0.0, 1.0)
-    return float(p) if p.ndim == 0 else p
+    return wrap_like(
+        p, leverage, horizon, volatility, drift, funding_rate, name="liquidation_probability"
+    )
 
 
 def expected_time_to_liquidation_gbm(
@@ -186,4 +188,6 @@ def expected_time_to_liquidation_gbm(
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(nu < 0, b / nu, np.inf)
     t = np.where(b >= 0, 0.0, np.where(np.isneginf(b), np.inf, t))
-    return float(t) if t.ndim == 0 else t
+    return wrap_like(
+        t, leverage, volatility, drift, funding_rate, name="expected_time_to_liquidation"
+    )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from riskkit._deprecate import renamed_kwargs
 from riskkit._errors import scalar_array
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
@@ -313,10 +314,11 @@ class HistoricalSurvival:
         return chart_historical_survival(self, title)
 
 
+@renamed_kwargs(entry="entry_price")
 def historical_survival(
     high: Any,
     low: Any,
-    entry: Any,
+    entry_price: Any,
     leverage: Any,
     horizon: Any,
     side: str = "long",
@@ -327,7 +329,7 @@ def historical_survival(
 
     Parameters
     ----------
-    high, low, entry : array-like or pandas.Series of float
+    high, low, entry_price : array-like or pandas.Series of float
         As in :func:`time_to_liquidation` (price units, > 0, equal length).
     leverage : float or sequence of float
         Leverages (> 0) to evaluate.
@@ -381,7 +383,7 @@ def historical_survival(
     array([[1.   , 0.667],
            [0.5  , 0.   ]])
     """
-    h, lo, e, index = _ohlc(high, low, entry)
+    h, lo, e, index = _ohlc(high, low, entry_price)
     levs, _ = _leverages(leverage)
     hz = _horizons(horizon)
     m = _mmr(maintenance_margin_rate)
@@ -450,12 +452,13 @@ def historical_survival(
 # --------------------------------------------------------------------------------------------
 
 
+@renamed_kwargs(entry="entry_price")
 def max_leverage(
     survival_probability: float,
     horizon: int,
     high: Any,
     low: Any,
-    entry: Any,
+    entry_price: Any,
     side: str = "long",
     maintenance_margin_rate: float = 0.005,
 ) -> float:
@@ -467,7 +470,7 @@ def max_leverage(
         Required fraction of entries that survive, in (0, 1].
     horizon : int
         Holding period in bars, >= 1.
-    high, low, entry : array-like or pandas.Series of float
+    high, low, entry_price : array-like or pandas.Series of float
         As in :func:`time_to_liquidation` (price units, > 0).
     side : {"long", "short"}
         Direction of the position.
@@ -517,7 +520,7 @@ def max_leverage(
     p = float(scalar_array(survival_probability, "survival_probability"))
     check_range(np.asarray(p), "survival_probability", 0.0, 1.0, low_inclusive=False)
     crit = np.asarray(
-        critical_leverage(high, low, entry, horizon, side, maintenance_margin_rate),
+        critical_leverage(high, low, entry_price, horizon, side, maintenance_margin_rate),
         dtype=np.float64,
     )
     crit = crit[~np.isnan(crit)]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from riskkit._random import Seed, as_generator
 from riskkit._validation import as_float_array, check_option, check_range
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _log_barrier, _mmr, _side
@@ -212,6 +213,16 @@ class LiquidationEstimates:
         )
 
 
+def _model_seeds(seed: Seed, n: int) -> list[Seed]:
+    """One seed per model: ``seed + k`` for an int, spawned children otherwise."""
+    if seed is None:
+        return [None] * n
+    if isinstance(seed, np.random.SeedSequence | np.random.Generator):
+        return list(seed.spawn(n))
+    as_generator(seed)  # type and range check
+    return [int(seed) + k for k in range(n)]
+
+
 def liquidation_estimates(
     ohlc: pd.DataFrame,
     leverage: Any,
@@ -222,7 +233,7 @@ def liquidation_estimates(
     models: tuple[str, ...] = ("student_t", "garch_t"),
     n_paths: int = 20_000,
     chunk_size: int = 5_000,
-    seed: int | None = None,
+    seed: Seed = None,
     progress: bool = False,
     param_digits: int | None = None,
 ) -> LiquidationEstimates:
@@ -244,8 +255,11 @@ def liquidation_estimates(
     models : tuple of str
         Monte Carlo models fitted to the close-to-close log returns (see
         :func:`fit_return_model`); empty for none.
-    n_paths, chunk_size, seed, progress
+    n_paths, chunk_size, progress
         Passed to :func:`simulate_liquidation` (bridge monitoring).
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness of the simulations. Model ``k`` (0-based) uses ``seed + k`` for an int seed
+        and the ``k``-th spawned child of a SeedSequence or Generator; None draws fresh entropy.
     param_digits : int, optional
         Round the fitted model parameters to this many significant digits before simulating
         (see ``digits`` of :func:`fit_return_model`): the simulation then depends only on the
@@ -320,6 +334,7 @@ def liquidation_estimates(
     ).ravel()  # fmt: skip
     se["gbm"] = np.zeros(index.size)
     param_digits = _check_digits(param_digits)
+    seeds = _model_seeds(seed, len(models))
     params = {}
     for k, model in enumerate(models):
         init_var = None
@@ -335,7 +350,7 @@ def liquidation_estimates(
         prm_map = {str(key): float(val) for key, val in prm.items()}
         mc = simulate_liquidation(
             levs, hz, model=model, params=prm_map, n_paths=n_paths,
-            chunk_size=chunk_size, seed=None if seed is None else seed + k, progress=progress,
+            chunk_size=chunk_size, seed=seeds[k], progress=progress,
             initial_variance=init_var, side=side, maintenance_margin_rate=m,
         )  # fmt: skip
         prob[model] = mc.liquidation_prob.to_numpy().ravel()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from riskkit._deprecate import renamed_kwargs
 from riskkit._validation import as_float_array
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import (
@@ -95,28 +96,30 @@ class _MinTable:
 # --------------------------------------------------------------------------------------------
 
 
+@renamed_kwargs(entry="entry_price")
 def time_to_liquidation(
     high: Any,
     low: Any,
-    entry: Any,
+    entry_price: Any,
     leverage: Any,
     side: str = "long",
     maintenance_margin_rate: float = 0.005,
 ) -> Any:
     """Bars until an isolated position opened at each bar is liquidated on historical data.
 
-    A position opened at ``entry[t]`` (for instance the close of bar ``t``) with margin = notional
-    / ``leverage`` is liquidated on the first later bar whose low (long) or high (short) reaches
-    its liquidation price. The scan is :math:`O(N \\log N)`: a sparse table of running extrema
-    and a vectorised binary search, not the :math:`O(N H)` loop.
+    A position opened at ``entry_price[t]`` (for instance the close of bar ``t``) with margin =
+    notional / ``leverage`` is liquidated on the first later bar whose low (long) or high (short)
+    reaches its liquidation price. The scan is :math:`O(N \\log N)`: a sparse table of running
+    extrema and a vectorised binary search, not the :math:`O(N H)` loop.
 
     Parameters
     ----------
     high, low : array-like or pandas.Series of float
         Bar highs and lows, price units (quote currency), > 0, ``low <= high``, equal length
         :math:`N`, ordered in time.
-    entry : array-like or pandas.Series of float
+    entry_price : array-like or pandas.Series of float
         Entry price of the position opened at each bar, price units, > 0, length :math:`N`.
+        Formerly ``entry`` (deprecated).
     leverage : float or sequence of float
         Notional / margin, > 0 (e.g. 10 for 10x). A sequence gives one column per leverage.
     side : {"long", "short"}
@@ -196,7 +199,7 @@ def time_to_liquidation(
     >>> time_to_liquidation(high, low, close, [2.0, 1.0]).to_numpy()[:, 1]
     array([nan, nan, nan, nan, nan])
     """
-    h, lo, e, index = _ohlc(high, low, entry)
+    h, lo, e, index = _ohlc(high, low, entry_price)
     sign = _side(side)
     m = _mmr(maintenance_margin_rate)
     levs, scalar = _leverages(leverage)
@@ -229,10 +232,11 @@ def time_to_liquidation(
     )
 
 
+@renamed_kwargs(entry="entry_price")
 def critical_leverage(
     high: Any,
     low: Any,
-    entry: Any,
+    entry_price: Any,
     horizon: int,
     side: str = "long",
     maintenance_margin_rate: float = 0.005,
@@ -241,7 +245,7 @@ def critical_leverage(
 
     Parameters
     ----------
-    high, low, entry : array-like or pandas.Series of float
+    high, low, entry_price : array-like or pandas.Series of float
         As in :func:`time_to_liquidation` (price units, > 0, equal length :math:`N`).
     horizon : int
         Holding period in bars, >= 1.
@@ -289,7 +293,7 @@ def critical_leverage(
     >>> critical_leverage(high, low, high, 1, maintenance_margin_rate=0.0)
     array([10., inf, nan])
     """
-    h, lo, e, index = _ohlc(high, low, entry)
+    h, lo, e, index = _ohlc(high, low, entry_price)
     sign = _side(side)
     m = _mmr(maintenance_margin_rate)
     H = int(_horizons(horizon)[0]) if np.ndim(horizon) == 0 else None

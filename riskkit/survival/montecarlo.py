@@ -20,6 +20,7 @@ import pandas as pd
 from riskkit._boundary import warn_garch_boundary
 from riskkit._compat import require
 from riskkit._errors import scalar_array
+from riskkit._random import Seed, as_generator
 from riskkit._validation import as_float_array, check_option, check_positive
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _log_barrier, _mmr, _side
@@ -305,7 +306,8 @@ class MonteCarloLiquidation:
     monitoring : str
         ``"bridge"`` or ``"close"`` (see :func:`simulate_liquidation`).
     n_paths : int
-    seed : int or None
+    seed : int, numpy.random.SeedSequence, numpy.random.Generator or None
+        As passed to :func:`simulate_liquidation`.
     side : str
     maintenance_margin_rate : float
     funding_rate : float
@@ -320,7 +322,7 @@ class MonteCarloLiquidation:
     model: str
     monitoring: str
     n_paths: int
-    seed: int | None
+    seed: Seed
     side: str
     maintenance_margin_rate: float
     funding_rate: float
@@ -383,7 +385,7 @@ def simulate_liquidation(
     params: Mapping[str, float] | None = None,
     n_paths: int = 20_000,
     chunk_size: int = 5_000,
-    seed: int | None = None,
+    seed: Seed = None,
     progress: bool = False,
     monitoring: str = "bridge",
     initial_variance: Any = None,
@@ -411,9 +413,10 @@ def simulate_liquidation(
     chunk_size : int
         Paths simulated at once; peak memory is about ``chunk_size * max(horizon) * 64`` bytes
         (23 MB for 5,000 paths of 720 bars, plus the sparse bridge terms).
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng`; the same seed and ``chunk_size`` give the same
-        result.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Randomness: an int or SeedSequence seeds a new generator (the same seed and
+        ``chunk_size`` give the same result), a Generator is used as given (its state advances),
+        None draws fresh entropy.
     progress : bool
         Show a :mod:`tqdm` progress bar over chunks.
     monitoring : {"bridge", "close"}
@@ -526,7 +529,7 @@ def simulate_liquidation(
         check_positive(init_var, "initial_variance")
     barrier = _log_barrier(levs, sign, m)  # oriented: hit when sign * X <= barrier
     steps = int(hz.max())
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     sums = np.zeros((levs.size, hz.size))
     sumsq = np.zeros((levs.size, hz.size))
     n_chunks = -(-n_paths // chunk_size)
