@@ -857,3 +857,20 @@ def test_markov_regime_whose_variance_collapses_is_flagged() -> None:
         warnings.simplefilter("error")
         interior = markov_regimes(rng.normal(0.0, 1.0, 300), seed=0)
     assert interior.collapsed_regimes == () and not interior.at_boundary
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread
+# --------------------------------------------------------------------------------------------
+def test_margin_debt_gap_rejects_reversed_time() -> None:
+    debt, _ = planted_margin_debt()
+    with pytest.raises(ValueError, match=r"margin_debt must be in increasing time order"):
+        margin_debt_gap(debt.iloc[::-1])
+
+
+def test_open_interest_rejects_none_and_bool() -> None:
+    with pytest.raises(TypeError, match="open_interest_coin must be numeric; got NoneType"):
+        open_interest_usd(None, 5e4)
+    with pytest.raises(TypeError, match="price must be numeric"):
+        open_interest_usd(40.0, True)
+    assert open_interest_usd(40.0, 5e4) == 2e6

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from riskkit._validation import as_float_array, check_option
+from riskkit._validation import as_float_array, check_option, check_time_index
 from riskkit.cycles._common import _check_int, _html
 from riskkit.exceptions import InsufficientDataError
 
@@ -132,6 +132,7 @@ def var_lead_lag(
     >>> bool(res.pvalues().loc["y", "x"] < 0.001), bool(res.pvalues().loc["x", "y"] < 0.001)
     (True, False)
     """
+    check_time_index(data, "data")
     from statsmodels.tsa.api import VAR
 
     if not isinstance(data, pd.DataFrame):
@@ -260,6 +261,8 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
     >>> bool(granger_causality(y, x, maxlag=2).table["pvalue"].max() < 0.001)
     True
     """
+    check_time_index(caused, "caused")
+    check_time_index(causing, "causing")
     from statsmodels.tsa.stattools import grangercausalitytests
 
     for arg, name in ((caused, "caused"), (causing, "causing")):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from riskkit._validation import as_float_array, check_positive, check_range
+from riskkit._validation import align_series, as_float_array, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _mmr, _ohlc
 from riskkit.survival.historical import critical_leverage, time_to_liquidation
@@ -381,6 +381,7 @@ def historical_survival(
            [0.5  , 0.   ]])
     """
     h, lo, e, index = _ohlc(high, low, entry)
+    (entry, groups), _ = align_series(entry, groups, names=("entry", "groups"))
     levs, _ = _leverages(leverage)
     hz = _horizons(horizon)
     m = _mmr(maintenance_margin_rate)
