@@ -30,6 +30,7 @@ from riskkit.exceptions import (  # noqa: F401 (re-exported through __all__)
     DataUnavailableError,
     InsufficientDataError,
     RiskkitWarning,
+    RuinWarning,
     TierMismatchWarning,
     UnknownDatasetError,
 )
@@ -86,6 +87,7 @@ __all__ = sorted(
         "DataUnavailableError",
         "InsufficientDataError",
         "RiskkitWarning",
+        "RuinWarning",
         "TierMismatchWarning",
         "UnknownDatasetError",
         "__version__",

@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 
 from riskkit._validation import (
+    align_series,
     as_float_array,
     check_positive,
     check_range,
+    check_time_index,
     side_sign,
     wrap_like,
 )
@@ -80,6 +82,9 @@ def min_liquidated_leverage(
 
     so every long at 9.57x or more was liquidated; a 9x long survived.
     """
+    (entry_price, extreme_price), _ = align_series(
+        entry_price, extreme_price, names=("entry_price", "extreme_price")
+    )
     entry = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
     extreme = check_positive(as_float_array(extreme_price, "extreme_price"), "extreme_price")
     m = check_range(
@@ -115,6 +120,7 @@ def drawdown(price: pd.Series) -> pd.Series:
     >>> drawdown(pd.Series([100.0, 120.0, 60.0, 130.0])).tolist()
     [0.0, 0.0, -0.5, 0.0]
     """
+    check_time_index(price, "price")
     if not isinstance(price, pd.Series):
         raise TypeError(f"price must be a pandas Series; got {type(price).__name__}")
     values = check_positive(as_float_array(price, "price", allow_nan=True), "price")

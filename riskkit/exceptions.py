@@ -15,6 +15,7 @@ __all__ = [
     "DataUnavailableError",
     "InsufficientDataError",
     "RiskkitWarning",
+    "RuinWarning",
     "TierMismatchWarning",
     "UnknownDatasetError",
 ]
@@ -30,6 +31,15 @@ class DataQualityWarning(RiskkitWarning):
 
 class TierMismatchWarning(RiskkitWarning):
     """A margin tier was applied to a notional outside that tier's range."""
+
+
+class RuinWarning(RiskkitWarning):
+    """A leveraged position lost all its equity; its later returns are undefined (NaN).
+
+    Raised by :func:`riskkit.leverage.leveraged_returns`: the ruin bar returns -100 % and every
+    later bar NaN, because there is no equity left to earn a return on. Statistics of the path
+    (VaR, ES, moments) then refuse the NaN instead of reading the zeros as calm bars.
+    """
 
 
 class BoundaryEstimateWarning(RiskkitWarning):

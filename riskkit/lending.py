@@ -18,6 +18,7 @@ import pandas as pd
 from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import (
+    align_series,
     as_float_array,
     check_option,
     check_positive,
@@ -97,6 +98,12 @@ def health_factor(
     >>> round(health_factor(10_000.0, 6_000.0, 0.80), 3)  # aave.com: 10,000 ETH vs 6,000 GHO
     1.333
     """
+    (collateral_value, debt_value, liquidation_threshold), _ = align_series(
+        collateral_value,
+        debt_value,
+        liquidation_threshold,
+        names=("collateral_value", "debt_value", "liquidation_threshold"),
+    )
     c = check_positive(
         as_float_array(collateral_value, "collateral_value"), "collateral_value", strict=False
     )
@@ -156,6 +163,20 @@ def lending_liquidation_price(
     >>> lending_liquidation_price(1.0, 2_250.0, 0.80)
     2812.5
     """
+    (collateral_amount, debt_value, liquidation_threshold, other_weighted_collateral), _ = (
+        align_series(
+            collateral_amount,
+            debt_value,
+            liquidation_threshold,
+            other_weighted_collateral,
+            names=(
+                "collateral_amount",
+                "debt_value",
+                "liquidation_threshold",
+                "other_weighted_collateral",
+            ),
+        )
+    )
     a = check_positive(as_float_array(collateral_amount, "collateral_amount"), "collateral_amount")
     d = check_positive(as_float_array(debt_value, "debt_value"), "debt_value", strict=False)
     lt = _lt(liquidation_threshold)

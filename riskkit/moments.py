@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from riskkit._validation import as_float_array, check_range, index_of, wrap_like
+from riskkit._validation import as_float_array, check_range, check_time_index, index_of, wrap_like
 from riskkit.exceptions import InsufficientDataError, RiskkitWarning
 
 __all__ = [
@@ -166,6 +166,7 @@ def _rolling_prepare(
     if not isinstance(returns, pd.Series):
         returns = pd.Series(as_float_array(returns, "returns"))
     else:
+        check_time_index(returns, "returns")
         as_float_array(returns, "returns", allow_nan=True)
         returns = returns.astype(np.float64)
     series = _aggregate(returns, freq)

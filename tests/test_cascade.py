@@ -795,3 +795,33 @@ def test_liquidations_by_asset_rows_add_up() -> None:
     assert (liquidations_by_asset(ev, value="usd", asset="coll", assets=["DAI"])["DAI"] == 0).all()
     with pytest.raises(KeyError, match="no column"):
         liquidations_by_asset(ev, value="usd", asset="nope", assets=["WETH"])
+
+
+# ------------------------------------------------------------------------------------------
+# inputs that can't be silently misread
+# ------------------------------------------------------------------------------------------
+def _hunting_inputs() -> tuple[pd.Series, pd.Series, pd.Series]:
+    rng = np.random.default_rng(2)
+    idx = pd.date_range("2024-01-01", periods=200, freq="h")
+    price = pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
+    above = pd.Series(rng.exponential(1.0, 200), index=idx)
+    below = pd.Series(rng.exponential(1.0, 200), index=idx)
+    return price, above, below
+
+
+def test_time_series_analyses_reject_reversed_order() -> None:
+    price, above, below = _hunting_inputs()
+    with pytest.raises(ValueError, match=r"price must be in increasing time order"):
+        liquidation_hunting_test(price.iloc[::-1], above, below)
+    with pytest.raises(ValueError, match=r"y must be in increasing time order"):
+        lead_lag(above, below.sample(frac=1.0, random_state=0))
+
+
+def test_open_interest_drop_rejects_negative_prices() -> None:
+    idx = pd.Index([0, 1])
+    oi = pd.Series([1e6, 4e5], idx)
+    liq = pd.Series([0.0, 5e4], idx)
+    with pytest.raises(ValueError, match=r"price must be > 0; got -80.0"):
+        open_interest_drop(pd.Series([100.0, -80.0], idx), oi, liq, liq, 0, 1)
+    with pytest.raises(ValueError, match=r"open_interest must be >= 0"):
+        open_interest_drop(pd.Series([100.0, 80.0], idx), -oi, liq, liq, 0, 1)

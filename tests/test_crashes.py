@@ -106,3 +106,23 @@ def test_event_moves_uses_prior_close_and_window_low() -> None:
 def test_event_moves_validates_frame() -> None:
     with pytest.raises(ValueError, match=r"missing \['high'\]"):
         event_moves(pd.DataFrame({"close": [1.0], "low": [1.0]}))
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread
+# --------------------------------------------------------------------------------------------
+def test_drawdown_rejects_reversed_time() -> None:
+    price = pd.Series([100.0, 120.0, 60.0], index=pd.date_range("2024-01-01", periods=3))
+    with pytest.raises(
+        ValueError, match=r"price must be in increasing time order with .* label 2024-01-02"
+    ):
+        drawdown(price.iloc[::-1])
+
+
+def test_min_liquidated_leverage_aligns_labels() -> None:
+    entry = pd.Series([100.0, 200.0], index=["a", "b"])
+    extreme = pd.Series([100.0, 50.0], index=["b", "a"])
+    # a: entry 100 falls to 50 -> 1 / 0.5 = 2x; b: no move -> inf (by hand, see the docstring)
+    out = min_liquidated_leverage(entry, extreme)
+    assert list(out.index) == ["a", "b"]
+    assert out["a"] == pytest.approx(min_liquidated_leverage(100.0, 50.0))

@@ -866,7 +866,7 @@ def test_gap_record_duplicated_index() -> None:
     price = pd.Series([100.0, 110, 120, 80, 70, 90, 100, 110], idx)
     gap = pd.Series(0.1, idx.append(idx[:1]))
     with pytest.raises(
-        ValueError, match=r"gap must have a unique index; got 1 duplicated labels \(2000-01-01"
+        ValueError, match=r"gap must be in increasing time order with unique labels"
     ):
         cy.gap_record(gap, price, window=3, horizon=2)
 
@@ -898,3 +898,20 @@ def test_granger_and_markov_on_a_constant_series() -> None:
         ValueError, match=r"x must vary to have regimes; got a constant series \(1 at all 200"
     ):
         cy.markov_regimes(pd.Series(1.0, idx))
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread
+# --------------------------------------------------------------------------------------------
+def test_margin_debt_gap_rejects_reversed_time() -> None:
+    debt, _ = planted_margin_debt()
+    with pytest.raises(ValueError, match=r"margin_debt must be in increasing time order"):
+        margin_debt_gap(debt.iloc[::-1])
+
+
+def test_open_interest_rejects_none_and_bool() -> None:
+    with pytest.raises(TypeError, match="open_interest_coin must be numeric; got NoneType"):
+        open_interest_usd(None, 5e4)
+    with pytest.raises(TypeError, match="price must be numeric"):
+        open_interest_usd(40.0, True)
+    assert open_interest_usd(40.0, 5e4) == 2e6

@@ -44,8 +44,12 @@ def test_leveraged_returns_by_hand():
     np.testing.assert_allclose(leveraged_returns([0.1, -0.1], 3.0), [0.3, -0.3])
     np.testing.assert_allclose(leveraged_returns([0.1, -0.1], 3.0, side="short"), [-0.3, 0.3])
     np.testing.assert_allclose(leveraged_returns([0.1], 3.0, funding_rate=0.01), [0.27])
-    # a -50 % bar at 3x wipes the equity: -1 on that bar, 0 afterwards
-    np.testing.assert_allclose(leveraged_returns([0.01, -0.5, 0.2], 3.0), [0.03, -1.0, 0.0])
+    # a -50 % bar at 3x wipes the equity: -1 on that bar, NaN (undefined) afterwards
+    from riskkit import RuinWarning
+
+    with pytest.warns(RuinWarning, match="position 1"):
+        out = leveraged_returns([0.01, -0.5, 0.2], 3.0)
+    np.testing.assert_allclose(out, [0.03, -1.0, np.nan])
 
 
 def test_leveraged_returns_shapes_and_index():
@@ -324,3 +328,53 @@ def test_scalar_argument_given_a_list_names_it() -> None:
 
     with pytest.raises(TypeError, match=r"target_volatility must be a scalar; got a list of 2"):
         lev.vol_target_leverage([0.01, -0.01] * 20, [0.5, 0.6], window=5)
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread (time order, ruin)
+# --------------------------------------------------------------------------------------------
+def test_funding_carry_rejects_reversed_prints() -> None:
+    idx = pd.date_range("2024-01-01", periods=6, freq="8h")
+    funding = pd.Series(0.0001, index=idx)
+    # 1095.75 prints a year x 0.0001 (by hand, see the docstring)
+    assert funding_carry(funding, 1.0) == pytest.approx(0.109575, rel=1e-12)
+    with pytest.raises(ValueError, match=r"funding_rate must be in increasing time order"):
+        funding_carry(funding.iloc[::-1], 1.0)
+
+
+def _crash_returns() -> pd.Series:
+    # a -40 % day at 3x is a -120 % day: ruin on 2020-03-12, as BTC's -39 % that day
+    idx = pd.date_range("2020-03-10", periods=5, freq="D")
+    return pd.Series([0.01, -0.02, -0.40, 0.05, 0.03], index=idx, name="BTC")
+
+
+def test_leveraged_returns_are_nan_after_ruin_and_warn() -> None:
+    from riskkit import RuinWarning
+
+    r = _crash_returns()
+    with pytest.warns(RuinWarning, match=r"2020-03-12"):
+        out = leveraged_returns(r, 3.0)
+    np.testing.assert_allclose(out.iloc[:3].to_numpy(), [0.03, -0.06, -1.0], rtol=1e-12)
+    assert out.iloc[3:].isna().all()
+    with pytest.warns(RuinWarning, match=r"position 2"):
+        arr = leveraged_returns(r.to_numpy(), [1.0, 3.0])
+    assert np.isnan(arr.to_numpy()[3:, 1]).all() and not np.isnan(arr.to_numpy()[:, 0]).any()
+
+
+def test_leveraged_equity_stays_at_zero_after_ruin_without_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        eq = leveraged_equity(_crash_returns(), 3.0)
+    np.testing.assert_allclose(eq.iloc[2:].to_numpy(), 0.0, atol=0.0)
+
+
+def test_var_of_ruined_returns_refuses_the_nan() -> None:
+    from riskkit import RuinWarning
+    from riskkit.risk import var_es
+
+    with pytest.warns(RuinWarning):
+        lr = leveraged_returns(_crash_returns(), 3.0)
+    with pytest.raises(ValueError, match=r"returns must not contain NaN"):
+        var_es(lr, 0.5)

@@ -679,3 +679,33 @@ def test_chart_liquidation_ladder_embeds_only_shown_columns() -> None:
     spec = chart_liquidation_ladder(full, color="venue").to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert set(rows[0]) == {"venue", "entry", "leverage", "liquidation_price", "tier"}
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread (labels, bools, strings)
+# --------------------------------------------------------------------------------------------
+def test_series_are_combined_by_label_not_position() -> None:
+    # a: entry 100, margin 1000 -> never liquidated (0.0); b: entry 200, margin 10 ->
+    # (10 - 200) / (0.005 - 1) = 190.95 (by hand, see the docstring formula)
+    entry = pd.Series([100.0, 200.0], index=["a", "b"])
+    margin = pd.Series([10.0, 1000.0], index=["b", "a"])
+    out = liquidation_price("long", entry, 1.0, margin, 0.005)
+    assert list(out.index) == ["a", "b"]
+    np.testing.assert_allclose(out.to_numpy(), [0.0, 190 / 0.995], rtol=1e-12)
+
+
+def test_series_with_different_labels_raise_naming_both() -> None:
+    entry = pd.Series([100.0, 200.0], index=["a", "b"])
+    margin = pd.Series([10.0, 1000.0], index=["b", "c"])
+    with pytest.raises(ValueError, match=r"entry_price and margin have different indexes"):
+        liquidation_price("long", entry, 1.0, margin, 0.005)
+    with pytest.raises(ValueError, match=r"price and liquidation_price have different indexes"):
+        distance_to_liquidation("long", entry, margin)
+
+
+def test_distance_to_liquidation_rejects_bool_and_strings() -> None:
+    with pytest.raises(TypeError, match="liquidation_price must be numeric"):
+        distance_to_liquidation("long", 100.0, True)
+    with pytest.raises(TypeError, match="price must be numeric"):
+        distance_to_liquidation("long", pd.Series(["100", "90"]), 50.0)
+    assert distance_to_liquidation("short", 100.0, math.inf) == math.inf

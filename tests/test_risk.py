@@ -495,8 +495,10 @@ def test_max_adverse_excursion_uses_lows_and_keeps_index() -> None:
     assert mae.index.equals(idx)
     assert mae.iloc[0] == pytest.approx(0.10)  # by hand: 1 - 90/100
     assert mae.iloc[1] == pytest.approx(1 - 97 / 99)
-    with pytest.raises(ValueError, match="low must have the same length"):
+    with pytest.raises(ValueError, match="price and low have different indexes"):
         max_adverse_excursion(close, 2, low=low.iloc[:3])
+    with pytest.raises(ValueError, match="low must have the same length"):
+        max_adverse_excursion(close, 2, low=low.iloc[:3].to_numpy())
 
 
 def test_collateral_haircut() -> None:
@@ -759,3 +761,22 @@ def test_scalar_band_given_a_list() -> None:
 
     with pytest.raises(TypeError, match=r"band must be a scalar; got a list of 2"):
         rr.depth_close_out_cost(1.0, 10.0, band=[0.1, 0.2])
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread
+# --------------------------------------------------------------------------------------------
+def test_var_es_refuses_nan_naming_the_position() -> None:
+    r = [0.01, -0.02, np.nan, 0.03, -0.01]
+    for fn in (var_es, value_at_risk, expected_shortfall):
+        with pytest.raises(
+            ValueError, match=r"returns must not contain NaN; got NaN at position 2"
+        ):
+            fn(r, 0.5)
+
+
+def test_numeric_arguments_reject_strings_and_none() -> None:
+    with pytest.raises(TypeError, match="returns must be numeric"):
+        var_es(pd.Series(["0.01", "-0.02", "0.03"]), 0.5)
+    with pytest.raises(TypeError, match="confidence must be numeric"):
+        var_es([0.01, -0.02, 0.03], None)

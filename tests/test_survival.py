@@ -783,3 +783,35 @@ def test_rounded_fit_depends_only_on_the_rounded_parameters() -> None:
     assert t_round["nu"] == float(f"{t_exact['nu']:.2g}")
     with pytest.raises(ValueError, match="digits must be None or an integer >= 1; got 0"):
         fit_return_model(r, "normal", digits=0)
+
+
+# --------------------------------------------------------------------------------------------
+# inputs that can't be silently misread (labels, time order)
+# --------------------------------------------------------------------------------------------
+def _bars() -> tuple[pd.Series, pd.Series, pd.Series]:
+    idx = pd.date_range("2024-01-01", periods=5, freq="D")
+    close = pd.Series([100.0, 100.0, 85.0, 60.0, 65.0], index=idx)
+    return close + 1.0, close - 10.0, close
+
+
+def test_time_to_liquidation_aligns_an_entry_in_reverse_order_on_dates() -> None:
+    high, low, close = _bars()
+    expected = time_to_liquidation(high, low, close, [10.0])
+    # combined by position (the old behaviour) the answer was 3, 2, 1, 1, NaN
+    pd.testing.assert_frame_equal(
+        time_to_liquidation(high, low, close.iloc[::-1], [10.0]), expected
+    )
+    with pytest.raises(ValueError, match=r"entry_price must be in increasing time order"):
+        time_to_liquidation(high.to_numpy(), low.to_numpy(), close.iloc[::-1], [10.0])
+
+
+def test_time_to_liquidation_rejects_bars_on_other_dates() -> None:
+    high, low, close = _bars()
+    with pytest.raises(ValueError, match=r"high and entry_price have different indexes"):
+        time_to_liquidation(high, low, close.shift(1, freq="D"), 2.0)
+
+
+def test_historical_survival_rejects_reversed_bars() -> None:
+    high, low, close = _bars()
+    with pytest.raises(ValueError, match=r"high must be in increasing time order"):
+        historical_survival(high.iloc[::-1], low.iloc[::-1], close.iloc[::-1], [2.0], [1])

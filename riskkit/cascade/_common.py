@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._typing import FloatArray
-from riskkit._validation import as_float_array, side_sign
+from riskkit._validation import as_float_array, check_time_index, side_sign
 from riskkit.exceptions import InsufficientDataError
 
 __all__: list[str] = []
@@ -86,6 +86,7 @@ def _newey_west_lags(nobs: int) -> int:
 def _as_series(x: Any, name: str) -> pd.Series:
     if not isinstance(x, pd.Series):
         raise TypeError(f"{name} must be a pandas Series; got {type(x).__name__}")
+    check_time_index(x, name)
     as_float_array(x, name, allow_nan=True)
     return x.astype(np.float64)
 

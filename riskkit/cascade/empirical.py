@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
+from riskkit._validation import as_float_array, check_positive
 from riskkit.cascade._common import _as_series, _check_nobs, _html, _newey_west_lags
 
 __all__ = [
@@ -459,6 +460,15 @@ def open_interest_drop(
     oi_lost_to_liquidations     6.666667
     dtype: float64
     """
+    for name, x, rule in (
+        ("price", price, "> 0"),
+        ("open_interest", open_interest, ">= 0"),
+        ("long_liquidations", long_liquidations, ">= 0"),
+        ("short_liquidations", short_liquidations, ">= 0"),
+    ):
+        if not isinstance(x, pd.Series):
+            raise TypeError(f"{name} must be a pandas Series; got {type(x).__name__}")
+        check_positive(as_float_array(x, name, allow_nan=True), name, strict=rule == "> 0")
     p0, p1 = float(price.loc[before]), float(price.loc[after])
     oi0, oi1 = open_interest.loc[before], open_interest.loc[after]
     q0, q1 = oi0 / p0, oi1 / p1

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskkit._validation import as_float_array
+from riskkit._validation import as_float_array, check_time_index
 
 Window = int | str | pd.Timedelta
 
@@ -17,7 +17,8 @@ def _html(summary: pd.DataFrame, title: str) -> str:
 
 
 def _series(x: Any, name: str, *, allow_nan: bool = False) -> pd.Series:
-    """``x`` as a float Series (a RangeIndex if it was not a Series), validated."""
+    """``x`` as a float Series (a RangeIndex if it was not a Series), validated, in time order."""
+    check_time_index(x, name)
     arr = as_float_array(x, name, allow_nan=allow_nan)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional; got shape {arr.shape}")

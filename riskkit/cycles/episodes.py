@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._typing import FloatArray
-from riskkit._validation import as_float_array, check_option, check_range
+from riskkit._validation import as_float_array, check_option, check_range, check_time_index
 from riskkit.cycles._common import Window, _html, _lookahead, _lookback, _series
 from riskkit.exceptions import DataQualityWarning, InsufficientDataError
 
@@ -525,6 +525,8 @@ def deleveraging_episodes(
            start     trough        end     depth  periods
     0 2000-03-31 2000-05-31 2000-07-31  0.416667        2
     """
+    check_time_index(proxy, "proxy")
+    check_time_index(price, "price")
     if not isinstance(proxy, pd.Series):
         raise TypeError(f"proxy must be a pandas Series; got {type(proxy).__name__}")
     check_option(preset, "preset", tuple(EPISODE_PRESETS))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from riskkit._errors import check_tz_match, check_unique_index, scalar_array
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array, check_option, check_range
+from riskkit._validation import as_float_array, check_option, check_range, check_time_index
 from riskkit.cycles._common import Window, _check_int, _html, _lookahead, _lookback
 from riskkit.cycles.episodes import deleveraging_episodes
 from riskkit.exceptions import InsufficientDataError
@@ -84,6 +84,7 @@ def hp_filter_one_sided(x: pd.Series | ArrayLike, lamb: float = 1600.0) -> tuple
     >>> [round(float(v), 10) for v in cycle]
     [0.0, 0.0, 0.0, 0.0, 0.0]
     """
+    check_time_index(x, "x")
     y = as_float_array(x, "x")
     if y.ndim != 1:
         raise ValueError(f"x must be one-dimensional; got shape {y.shape}")
@@ -185,6 +186,7 @@ def hamilton_filter(
     >>> int(np.isnan(cycle).sum()), bool(np.nanmax(np.abs(cycle)) < 1e-9)
     (3, True)
     """
+    check_time_index(x, "x")
     y = as_float_array(x, "x")
     if y.ndim != 1:
         raise ValueError(f"x must be one-dimensional; got shape {y.shape}")
@@ -284,6 +286,7 @@ def margin_debt_gap(
     >>> margin_debt_gap(pd.Series(np.exp([1.0, 2.0, 3.0, 4.0]), idx)).round(10).tolist()
     [0.0, 0.0, 0.0, 0.0]
     """
+    check_time_index(margin_debt, "margin_debt")
     if not isinstance(margin_debt, pd.Series):
         raise TypeError(f"margin_debt must be a pandas Series; got {type(margin_debt).__name__}")
     check_option(method, "method", ("hp", "hamilton"))
@@ -427,6 +430,8 @@ def gap_record(
        threshold  hit_rate  captured
     0       0.05       1.0       1.0
     """
+    check_time_index(gap, "gap")
+    check_time_index(price, "price")
     from scipy.stats import rankdata
 
     for arg, name in ((gap, "gap"), (price, "price")):

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
-from riskkit._validation import as_float_array, check_option
+from riskkit._validation import as_float_array, check_option, check_time_index
 from riskkit.cycles._common import _check_int, _html
 from riskkit.exceptions import InsufficientDataError
 
@@ -140,6 +140,7 @@ def var_lead_lag(
     >>> bool(p.loc["y", "x"] < 0.001), bool(p.loc["x", "y"] < 0.001)
     (True, False)
     """
+    check_time_index(data, "data")
     from statsmodels.tsa.api import VAR
 
     if not isinstance(data, pd.DataFrame):
@@ -268,6 +269,8 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
     >>> bool(granger_causality(y, x, maxlag=2).table["pvalue"].max() < 0.001)
     True
     """
+    check_time_index(caused, "caused")
+    check_time_index(causing, "causing")
     from statsmodels.tsa.stattools import grangercausalitytests
 
     for arg, name in ((caused, "caused"), (causing, "causing")):

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from riskkit._typing import ArrayLike, FloatArray
-from riskkit._validation import as_float_array, check_range, wrap_like
+from riskkit._validation import as_float_array, check_range, check_time_index, wrap_like
 from riskkit.cycles._common import Window, _lookback, _series
 from riskkit.exceptions import InsufficientDataError
 
@@ -198,6 +198,7 @@ def funding_annualised(
     ann = f * (_HOURS_PER_YEAR / h)
     if window is None:
         return wrap_like(ann, funding_rate, name="funding_annualised")
+    check_time_index(funding_rate, "funding_rate")
     s = _series(ann, "funding_rate", allow_nan=True)
     if isinstance(funding_rate, pd.Series):
         s.index = funding_rate.index
@@ -306,6 +307,8 @@ def margin_debt_to_price(margin_debt: pd.Series, price: pd.Series) -> pd.Series:
     2000-02-01    0.2
     Freq: MS, Name: margin_debt_to_price, dtype: float64
     """
+    check_time_index(margin_debt, "margin_debt")
+    check_time_index(price, "price")
     for arg, name in ((margin_debt, "margin_debt"), (price, "price")):
         if not isinstance(arg, pd.Series):
             raise TypeError(f"{name} must be a pandas Series; got {type(arg).__name__}")

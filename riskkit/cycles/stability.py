@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array
+from riskkit._validation import as_float_array, check_time_index
 from riskkit.cycles._common import Window, _html
 from riskkit.cycles.episodes import EPISODE_PRESETS, EpisodeTable, deleveraging_episodes
 
@@ -150,6 +150,8 @@ def episode_stability(
     >>> episode_stability(debt).share_found.tolist()
     [1.0]
     """
+    check_time_index(proxy, "proxy")
+    check_time_index(price, "price")
     ref = deleveraging_episodes(proxy, price, preset=preset, **kwargs)
     base = ref.params
     if drops is None:

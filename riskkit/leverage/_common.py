@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskkit._validation import as_float_array, check_option, check_positive
+from riskkit._validation import as_float_array, check_option, check_positive, check_time_index
 
 
 def _sign(side: Any) -> float:
@@ -20,7 +20,11 @@ def _scalar(x: Any) -> Any:
     return float(arr) if arr.ndim == 0 else arr
 
 
-def _series_1d(x: Any, name: str, *, allow_nan: bool = False) -> tuple[np.ndarray, Any]:
+def _series_1d(
+    x: Any, name: str, *, allow_nan: bool = False, ordered: bool = False
+) -> tuple[np.ndarray, Any]:
+    if ordered:
+        check_time_index(x, name)
     arr = as_float_array(x, name, allow_nan=allow_nan)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D; got shape {arr.shape}")

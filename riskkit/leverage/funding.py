@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._errors import scalar_array
-from riskkit._validation import as_float_array, check_positive, check_range
+from riskkit._validation import as_float_array, check_positive, check_range, check_time_index
 from riskkit.exceptions import InsufficientDataError
 from riskkit.leverage._common import _leverage_list, _scalar, _series_1d, _sign
 
@@ -109,7 +109,7 @@ def funding_carry(
     1.095
     """
     s = _sign(side)
-    f, _ = _series_1d(funding_rate, "funding_rate", allow_nan=True)
+    f, _ = _series_1d(funding_rate, "funding_rate", allow_nan=True, ordered=True)
     A = _periods_per_year(funding_rate, periods_per_year)
     if not np.isfinite(f).any():
         raise InsufficientDataError("funding_carry needs at least 1 finite funding print; got 0")
@@ -251,6 +251,7 @@ def funding_carry_table(
     2024-01-01 00:00:00+00:00  0.1095  1.095         3
     2024-01-02 00:00:00+00:00  0.2190  2.190         3
     """
+    check_time_index(funding_rate, "funding_rate")
     if not isinstance(funding_rate, pd.Series) or not isinstance(
         funding_rate.index, pd.DatetimeIndex
     ):
@@ -316,7 +317,7 @@ def cumulative_funding(funding_rate: Any, leverage: Any = 1.0, *, side: str = "l
     array([0.001, 0.004, 0.003])
     """
     s = _sign(side)
-    f, index = _series_1d(funding_rate, "funding_rate", allow_nan=True)
+    f, index = _series_1d(funding_rate, "funding_rate", allow_nan=True, ordered=True)
     L = float(check_positive(scalar_array(leverage, "leverage"), "leverage"))
     out = s * L * np.cumsum(np.nan_to_num(f, nan=0.0))
     if index is not None:

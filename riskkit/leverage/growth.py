@@ -431,7 +431,7 @@ def vol_target_leverage(
     >>> vol_target_leverage(r, 0.5, window=2, periods_per_year=365.0).round(4)
     array([   nan,    nan, 1.8505, 1.8505, 1.8505, 1.8505])
     """
-    r, index = _series_1d(returns, "returns", allow_nan=True)
+    r, index = _series_1d(returns, "returns", allow_nan=True, ordered=True)
     tgt = float(check_positive(scalar_array(target_volatility, "target_volatility"),
                                "target_volatility"))  # fmt: skip
     A = float(check_positive(scalar_array(periods_per_year, "periods_per_year"),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from riskkit._validation import as_float_array, check_range
-from riskkit.exceptions import InsufficientDataError
+from riskkit._boundary import user_stacklevel
+from riskkit._validation import align_series, as_float_array, check_range
+from riskkit.exceptions import InsufficientDataError, RuinWarning
 from riskkit.leverage._common import _leverage_list, _series_1d, _shape_output, _sign
 
 __all__ = [
@@ -42,13 +44,21 @@ def leveraged_returns(
     Returns
     -------
     numpy.ndarray, pandas.Series or pandas.DataFrame
-        Returns on equity per bar, floored at -1 (equity cannot go below zero); after a bar at
-        -1 the equity is gone and later bars are 0. Series/DataFrame on the input's index.
+        Returns on equity per bar, floored at -1 (equity cannot go below zero). The bar that
+        reaches -1 is the ruin bar; the equity is gone and every later bar is NaN (a return on
+        no equity is undefined, and 0 would read as calm bars in a VaR or a volatility).
+        Series/DataFrame on the input's index.
 
     Raises
     ------
     ValueError
-        If a return is <= -1 or not finite, or ``leverage <= 0``.
+        If a return is <= -1 or not finite, ``leverage <= 0``, ``returns`` is a pandas object
+        whose index is not increasing, or ``funding_rate`` is a Series on other labels.
+
+    Warns
+    -----
+    RuinWarning
+        If a position is ruined before the last bar; the message names the bar and leverage.
 
     See Also
     --------
@@ -68,23 +78,56 @@ def leveraged_returns(
     --------
     >>> leveraged_returns([0.10, -0.10], 3.0)
     array([ 0.3, -0.3])
-    >>> leveraged_returns([-0.5, 0.2], 3.0)
-    array([-1.,  0.])
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", RuinWarning)
+    ...     leveraged_returns([-0.5, 0.2], 3.0)
+    array([-1., nan])
     """
-    r, index = _series_1d(returns, "returns")
+    (returns, funding_rate), _ = align_series(
+        returns, funding_rate, names=("returns", "funding_rate")
+    )
+    r, index = _series_1d(returns, "returns", ordered=True)
     if r.size == 0:
         raise InsufficientDataError("returns must hold at least one return; got an empty sequence")
+    out, levs, scalar = _leveraged(r, leverage, funding_rate, side)
+    ruined = np.cumsum(out <= -1.0, axis=0) > 0
+    after = np.vstack([np.zeros((1, levs.size), dtype=bool), ruined[:-1]])
+    if after.any():
+        out[after] = np.nan
+        _warn_ruin(after, levs, index)
+    name = returns.name if isinstance(returns, pd.Series) else None
+    return _shape_output(out, levs, scalar, index, name)
+
+
+def _leveraged(
+    r: np.ndarray, leverage: Any, funding_rate: Any, side: str
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Per-bar leveraged returns floored at -1, before the bars after ruin are set."""
     check_range(r, "returns", -1.0, None, low_inclusive=False)
     s = _sign(side)
     levs, scalar = _leverage_list(leverage)
     f = np.broadcast_to(as_float_array(funding_rate, "funding_rate"), r.shape)
     raw = s * levs[None, :] * (r - f)[:, None]
-    out = np.maximum(raw, -1.0)
-    ruined = np.cumsum(out <= -1.0, axis=0) > 0
-    after = np.vstack([np.zeros((1, levs.size), dtype=bool), ruined[:-1]])
-    out[after] = 0.0
-    name = returns.name if isinstance(returns, pd.Series) else None
-    return _shape_output(out, levs, scalar, index, name)
+    return np.maximum(raw, -1.0), levs, scalar
+
+
+def _warn_ruin(after: np.ndarray, levs: np.ndarray, index: Any) -> None:
+    cols = np.flatnonzero(after.any(axis=0))
+    parts = []
+    for j in cols[:5]:
+        pos = int(np.argmax(after[:, j])) - 1
+        where = f"bar {index[pos]} (position {pos})" if index is not None else f"position {pos}"
+        parts.append(f"{levs[j]:g}x at {where}")
+    more = f" and {cols.size - 5} more leverages" if cols.size > 5 else ""
+    warnings.warn(
+        f"leveraged_returns: equity is wiped out (-100 %) at {', '.join(parts)}{more}; the "
+        "returns after that bar are NaN, because there is no equity left. Statistics of the "
+        "path (VaR, ES, volatility) refuse NaN: report the ruin itself, or use "
+        "leveraged_equity (absorbed at 0) or a lower leverage.",
+        RuinWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def leveraged_equity(
@@ -149,13 +192,17 @@ def leveraged_equity(
     >>> leveraged_equity([0.1, -0.1], 2.0, rebalance=False)
     array([1.2 , 0.98])
     """
-    r, index = _series_1d(returns, "returns")
+    (returns, funding_rate), _ = align_series(
+        returns, funding_rate, names=("returns", "funding_rate")
+    )
+    r, index = _series_1d(returns, "returns", ordered=True)
     check_range(r, "returns", -1.0, None, low_inclusive=False)
     s = _sign(side)
     levs, scalar = _leverage_list(leverage)
     f = np.broadcast_to(as_float_array(funding_rate, "funding_rate"), r.shape)
     if rebalance:
-        lr = leveraged_returns(r, levs, funding_rate=f, side=side).to_numpy()
+        # equity is absorbed at 0 after ruin (cumprod of 1 + (-1) stays 0): no NaN, no warning
+        lr, _, _ = _leveraged(r, levs, f, side)
         out = np.cumprod(1.0 + lr, axis=0)
     else:
         growth = np.cumprod(1.0 + r)

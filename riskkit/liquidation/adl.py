@@ -18,7 +18,14 @@ import pandas as pd
 from riskkit._deprecate import renamed_kwargs
 from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array, check_option, check_positive, side_sign, wrap_like
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_option,
+    check_positive,
+    side_sign,
+    wrap_like,
+)
 from riskkit.liquidation._fast import _contract, _positive, _sign
 from riskkit.liquidation.tiered import liquidation_table
 from riskkit.margin import MarginTiers
@@ -91,6 +98,13 @@ def loss_beyond_bankruptcy(
     >>> loss_beyond_bankruptcy("long", 9_800.0, 9_700.0, 2.0)
     200.0
     """
+    (side, bankruptcy_price, fill_price, size), _ = align_series(
+        side,
+        bankruptcy_price,
+        fill_price,
+        size,
+        names=("side", "bankruptcy_price", "fill_price", "size"),
+    )
     c = _contract(contract)
     s = _sign(side)
     bp = _positive(bankruptcy_price, "bankruptcy_price")
@@ -384,6 +398,9 @@ def effective_leverage(mark_value: ArrayLike, bankrupt_value: ArrayLike) -> Any:
     >>> effective_leverage(1_000.0, 900.0)
     10.0
     """
+    (mark_value, bankrupt_value), _ = align_series(
+        mark_value, bankrupt_value, names=("mark_value", "bankrupt_value")
+    )
     mv = as_float_array(mark_value, "mark_value")
     bv = as_float_array(bankrupt_value, "bankrupt_value")
     with np.errstate(divide="ignore"):
@@ -432,6 +449,9 @@ def adl_ranking(pnl_fraction: ArrayLike, effective_leverage: ArrayLike) -> Any:
     >>> adl_ranking([0.5, -0.5], [10.0, 10.0]).tolist()
     [5.0, -0.05]
     """
+    (pnl_fraction, effective_leverage), _ = align_series(
+        pnl_fraction, effective_leverage, names=("pnl_fraction", "effective_leverage")
+    )
     pi = as_float_array(pnl_fraction, "pnl_fraction")
     lev = check_positive(
         as_float_array(effective_leverage, "effective_leverage"), "effective_leverage"
@@ -486,6 +506,12 @@ def adl_ranking_binance(
     >>> round(adl_ranking_binance(10.0, 100.0, 11.0), 4)
     0.01
     """
+    (unrealized_pnl, wallet_balance, maintenance_margin), _ = align_series(
+        unrealized_pnl,
+        wallet_balance,
+        maintenance_margin,
+        names=("unrealized_pnl", "wallet_balance", "maintenance_margin"),
+    )
     u = as_float_array(unrealized_pnl, "unrealized_pnl")
     wb = as_float_array(wallet_balance, "wallet_balance")
     mm = check_positive(

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from riskkit._typing import ArrayLike, FloatArray
-from riskkit._validation import as_float_array, check_positive, wrap_like
+from riskkit._validation import align_series, as_float_array, check_positive, wrap_like
 from riskkit.liquidation._fast import _arr, _contract, _mmr, _nonneg, _positive, _sign
 
 __all__ = [
@@ -23,6 +22,16 @@ __all__ = [
     "liquidation_price",
     "liquidation_price_fixed_maintenance",
 ]
+
+
+_NAMES = (
+    "side",
+    "entry_price",
+    "size",
+    "margin",
+    "maintenance_margin_rate",
+    "maintenance_amount",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,6 +181,17 @@ def liquidation_price(
     0.0
     """
     c = _contract(contract)
+    (side, entry_price, size, margin, maintenance_margin_rate, maintenance_amount), _ = (
+        align_series(
+            side,
+            entry_price,
+            size,
+            margin,
+            maintenance_margin_rate,
+            maintenance_amount,
+            names=_NAMES,
+        )
+    )
     s = _sign(side)
     e = _positive(entry_price, "entry_price")
     q = _positive(size, "size")
@@ -303,6 +323,14 @@ def liquidation_price_fixed_maintenance(
     19700.0
     """
     c = _contract(contract)
+    (side, entry_price, size, margin, maintenance_margin), _ = align_series(
+        side,
+        entry_price,
+        size,
+        margin,
+        maintenance_margin,
+        names=(*_NAMES[:4], "maintenance_margin"),
+    )
     s = _sign(side)
     e = _positive(entry_price, "entry_price")
     q = _positive(size, "size")
@@ -358,17 +386,15 @@ def distance_to_liquidation(side: Any, price: ArrayLike, liquidation_price: Arra
     >>> distance_to_liquidation("long", 100.0, 90.0)
     0.1
     """
+    (side, price, liquidation_price), _ = align_series(
+        side, price, liquidation_price, names=("side", "price", "liquidation_price")
+    )
     s = _sign(side)
     p = _positive(price, "price")
-    lp_raw = np.asarray(
-        liquidation_price.to_numpy()
-        if isinstance(liquidation_price, pd.Series)
-        else liquidation_price,
-        dtype=np.float64,
-    )
-    lp = np.where(np.isposinf(lp_raw), np.finfo(np.float64).max, lp_raw)
-    as_float_array(lp, "liquidation_price")
-    check_positive(lp, "liquidation_price", strict=False)
+    lp_raw = as_float_array(liquidation_price, "liquidation_price", allow_inf=True)
+    if np.isneginf(lp_raw).any():
+        raise ValueError("liquidation_price must be >= 0 (inf allowed); got -inf")
+    check_positive(lp_raw, "liquidation_price", strict=False)
     with np.errstate(over="ignore"):
         out = s * (p - lp_raw) / p
     return wrap_like(out, side, price, liquidation_price, name="distance_to_liquidation")

@@ -18,7 +18,14 @@ import pandas as pd
 from riskkit._deprecate import renamed_kwargs
 from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike, FloatArray
-from riskkit._validation import as_float_array, check_option, check_positive, check_range, wrap_like
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_option,
+    check_positive,
+    check_range,
+    wrap_like,
+)
 from riskkit.exceptions import TierMismatchWarning
 from riskkit.liquidation._fast import _arr, _contract, _positive, _sign
 from riskkit.liquidation.prices import _fixed_kernel, _kernel
@@ -162,6 +169,9 @@ def liquidation_price_tiered(
     >>> round(liquidation_price_tiered("long", 50_000.0, 10.0, 50_000.0, t), 2)
     45323.23
     """
+    (side, entry_price, size, margin), _ = align_series(
+        side, entry_price, size, margin, names=("side", "entry_price", "size", "margin")
+    )
     if not isinstance(tiers, MarginTiers):
         raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
     c = tiers.contract if contract is None else _contract(contract)
@@ -379,6 +389,9 @@ def min_liquidated_leverage_tiered(
     By hand: linear :math:`1/(1 - 0.9 \\times 0.996) = 9.653`; inverse, from
     :math:`P_{liq} = E L (1 + m)/(L + 1)`, :math:`L = 90{,}000/(100{,}400 - 90{,}000) = 8.654`.
     """
+    (entry_price, extreme_price), _ = align_series(
+        entry_price, extreme_price, names=("entry_price", "extreme_price")
+    )
     if not isinstance(tiers, MarginTiers):
         raise TypeError(f"tiers must be a MarginTiers; got {type(tiers).__name__}")
     sgn = float(_sign(check_option(side, "side", ("long", "short"))))

@@ -12,6 +12,7 @@ import numpy as np
 
 from riskkit._typing import CONTRACTS, ArrayLike, FloatArray
 from riskkit._validation import (
+    align_series,
     as_float_array,
     check_option,
     check_positive,
@@ -83,6 +84,7 @@ def notional_value(size: ArrayLike, price: ArrayLike, contract: str = "linear") 
     >>> notional_value(10_000.0, 25_000.0, contract="inverse")  # 100 contracts of 100 USD
     0.4
     """
+    (size, price), _ = align_series(size, price, names=("size", "price"))
     c = _contract(contract)
     q = check_positive(as_float_array(size, "size"), "size")
     p = check_positive(as_float_array(price, "price"), "price")
@@ -143,6 +145,9 @@ def unrealized_pnl(
     >>> round(unrealized_pnl("short", 10_000.0, 8_000.0, 10_000.0, "inverse"), 6)
     0.25
     """
+    (side, entry_price, price, size), _ = align_series(
+        side, entry_price, price, size, names=("side", "entry_price", "price", "size")
+    )
     c = _contract(contract)
     s = side_sign(side)
     e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
@@ -192,6 +197,7 @@ def initial_margin(notional: ArrayLike, leverage: ArrayLike) -> Any:
     >>> initial_margin(20_000.0, 50.0)  # Bybit help page: 1 BTC at 20,000, 50x
     400.0
     """
+    (notional, leverage), _ = align_series(notional, leverage, names=("notional", "leverage"))
     v = check_positive(as_float_array(notional, "notional"), "notional", strict=False)
     lev = check_range(as_float_array(leverage, "leverage"), "leverage", 1.0)
     return wrap_like(v / lev, notional, leverage, name="initial_margin")
@@ -241,6 +247,12 @@ def maintenance_margin(
     >>> maintenance_margin(0.4, 0.004)  # Binance COIN-M FAQ: 100 contracts at 25,000
     0.0016
     """
+    (notional, maintenance_margin_rate, maintenance_amount), _ = align_series(
+        notional,
+        maintenance_margin_rate,
+        maintenance_amount,
+        names=("notional", "maintenance_margin_rate", "maintenance_amount"),
+    )
     v = check_positive(as_float_array(notional, "notional"), "notional", strict=False)
     m = check_range(
         as_float_array(maintenance_margin_rate, "maintenance_margin_rate"),
@@ -306,6 +318,9 @@ def fee_to_close(
     >>> round(fee_to_close(10_000.0, 5_000.0, 0.00075, "inverse"), 8)
     0.0015
     """
+    (size, price, fee_rate), _ = align_series(
+        size, price, fee_rate, names=("size", "price", "fee_rate")
+    )
     c = _contract(contract)
     f = check_range(
         as_float_array(fee_rate, "fee_rate"), "fee_rate", 0.0, 1.0, high_inclusive=False
@@ -352,6 +367,9 @@ def margin_ratio(maintenance_margin: ArrayLike, equity: ArrayLike) -> Any:
     >>> margin_ratio(50.0, 100.0)
     0.5
     """
+    (maintenance_margin, equity), _ = align_series(
+        maintenance_margin, equity, names=("maintenance_margin", "equity")
+    )
     mm = check_positive(
         as_float_array(maintenance_margin, "maintenance_margin"), "maintenance_margin", strict=False
     )

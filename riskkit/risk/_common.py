@@ -36,11 +36,21 @@ def _confidence(confidence: Any) -> np.ndarray:
     return check_range(c, "confidence", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
 
 
-def _returns(returns: Any, name: str = "returns") -> np.ndarray:
+def _returns(returns: Any, name: str = "returns", *, dropna: bool = True) -> np.ndarray:
     x = as_float_array(returns, name, allow_nan=True)
     if x.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional; got shape {x.shape}")
-    return x[~np.isnan(x)]
+    missing = np.isnan(x)
+    if not dropna and missing.any():
+        pos = int(np.flatnonzero(missing)[0])
+        label = f" (label {returns.index[pos]})" if isinstance(returns, pd.Series) else ""
+        raise ValueError(
+            f"{name} must not contain NaN; got NaN at position {pos}{label}, "
+            f"{int(missing.sum())} of {x.size} values. Drop missing data explicitly "
+            f"({name}.dropna()) if that is what they are; NaN from leveraged_returns marks the "
+            "bars after a ruin, where the position no longer exists"
+        )
+    return x[~missing]
 
 
 def _horizon(horizon: Any) -> int:

@@ -17,7 +17,13 @@ import pandas as pd
 from scipy import special, stats
 
 from riskkit._errors import check_type, check_tz_match
-from riskkit._validation import as_float_array, check_option, side_sign
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_option,
+    check_time_index,
+    side_sign,
+)
 from riskkit.exceptions import InsufficientDataError
 from riskkit.risk._common import _confidence, _html
 from riskkit.risk.var import rolling_var, var_es
@@ -233,6 +239,7 @@ def christoffersen_independence(exceedances: Any) -> CoverageTest:
     >>> round(t.statistic, 4)  # by hand: n00=5, n01=1, n10=1, n11=2
     2.2314
     """
+    check_time_index(exceedances, "exceedances")
     e = _hits(exceedances)
     lr = _lr_ind(e)
     n, x = int(e.size), int(e.sum())
@@ -283,6 +290,7 @@ def christoffersen_conditional_coverage(exceedances: Any, confidence: float) -> 
     >>> round(t.statistic, 4)  # 3.0733 (POF) + 2.2314 (independence)
     5.3047
     """
+    check_time_index(exceedances, "exceedances")
     e = _hits(exceedances)
     c = float(_confidence(confidence))
     n, x = int(e.size), int(e.sum())
@@ -447,6 +455,8 @@ def backtest_var(
     >>> bt.n_exceedances
     1
     """
+    check_time_index(returns, "returns")
+    (returns, var, es), _ = align_series(returns, var, es, names=("returns", "var", "es"))
     if not isinstance(returns, pd.Series) or not isinstance(var, pd.Series):
         raise TypeError("returns and var must be pandas Series sharing an index")
     check_option(side, "side", ("long", "short"))

@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from riskkit._validation import as_float_array, check_option, check_positive, wrap_like
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_option,
+    check_positive,
+    check_time_index,
+    wrap_like,
+)
 from riskkit.risk._common import _horizon
 
 __all__ = ["max_adverse_excursion"]
@@ -91,6 +98,8 @@ def max_adverse_excursion(
     >>> max_adverse_excursion([100.0, 90.0, 95.0, 80.0, 100.0], 2).round(4).tolist()
     [0.1, 0.1111, 0.1579, nan, nan]
     """
+    check_time_index(price, "price")
+    (price, high, low), _ = align_series(price, high, low, names=("price", "high", "low"))
     h = _horizon(horizon)
     check_option(side, "side", ("long", "short"))
     p = check_positive(as_float_array(price, "price"), "price")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from riskkit._errors import scalar_array
-from riskkit._validation import as_float_array, check_positive, wrap_like
+from riskkit._validation import align_series, as_float_array, check_positive, wrap_like
 from riskkit.exceptions import InsufficientDataError, RiskkitWarning
 from riskkit.risk._common import _returns
 
@@ -186,6 +186,7 @@ def depth_close_out_cost(size: Any, depth: Any, spread: Any = 0.0, *, band: floa
     >>> depth_close_out_cost(1_000_000, 4_000_000, 0.0002)  # 1 bp + 0.25 * 25 bp
     0.000725
     """
+    (size, depth, spread), _ = align_series(size, depth, spread, names=("size", "depth", "spread"))
     q = check_positive(as_float_array(size, "size"), "size", strict=False)
     d = check_positive(as_float_array(depth, "depth"), "depth")
     s = check_positive(as_float_array(spread, "spread"), "spread", strict=False)

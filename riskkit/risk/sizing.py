@@ -17,6 +17,7 @@ import pandas as pd
 
 from riskkit._errors import scalar_array
 from riskkit._validation import (
+    align_series,
     as_float_array,
     check_option,
     check_positive,
@@ -97,6 +98,14 @@ def max_position_size(
     >>> round(max_position_size(100_000, 0.1, 0.05, 4_000_000, max_leverage=1.5), 2)
     150000.0
     """
+    (equity, loss_budget, var, depth, spread), _ = align_series(
+        equity,
+        loss_budget,
+        var,
+        depth,
+        spread,
+        names=("equity", "loss_budget", "var", "depth", "spread"),
+    )
     e = check_positive(as_float_array(equity, "equity"), "equity")
     lam = check_range(as_float_array(loss_budget, "loss_budget"), "loss_budget", 0.0, 1.0,
                       low_inclusive=False)  # fmt: skip

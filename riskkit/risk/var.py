@@ -22,7 +22,7 @@ from riskkit._boundary import GARCH_BOUNDARY, user_stacklevel, warn_garch_bounda
 from riskkit._compat import require
 from riskkit._deprecate import renamed_kwargs
 from riskkit._random import Seed, as_generator
-from riskkit._validation import as_float_array, check_option, side_sign
+from riskkit._validation import as_float_array, check_option, check_time_index, side_sign
 from riskkit.exceptions import BoundaryEstimateWarning, InsufficientDataError
 from riskkit.moments import (
     cornish_fisher_quantile,
@@ -248,8 +248,8 @@ def var_es(
     Parameters
     ----------
     returns : array_like or pandas.Series
-        Per-period returns (fractions; log returns when ``scaling`` aggregates them). NaN are
-        dropped; infinities are an error.
+        Per-period returns (fractions; log returns when ``scaling`` aggregates them). NaN and
+        infinities are an error: drop missing values explicitly (``returns.dropna()``).
     confidence : float or array_like, default 0.99
         Confidence level(s) in (0, 1).
     method : {"historical", "normal", "cornish_fisher", "filtered"}
@@ -351,7 +351,7 @@ def var_es(
     if scaling is not None:
         check_option(scaling, "scaling", SCALINGS[method])
     c = _confidence(confidence)
-    x = float(side_sign(side)) * _returns(returns)
+    x = float(side_sign(side)) * _returns(returns, dropna=False)
     params: dict[str, float] = {}
     eff = scaling if h > 1 else None
     if eff in ("overlapping", "nonoverlapping"):
@@ -600,6 +600,7 @@ def rolling_var(
     >>> round(float(f["var"].iloc[10]), 4)
     0.02
     """
+    check_time_index(returns, "returns")
     if not isinstance(returns, pd.Series):
         raise TypeError(f"returns must be a pandas Series; got {type(returns).__name__}")
     check_option(method, "method", METHODS)

@@ -10,9 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from riskkit._validation import as_float_array, check_option, check_positive, check_range
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_option,
+    check_positive,
+    check_range,
+    check_time_index,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from riskkit._typing import FloatArray
@@ -67,6 +73,11 @@ def _liquidation_ratio(leverage: Any, sign: float, m: float) -> Any:
 
 
 def _ohlc(high: Any, low: Any, entry_price: Any) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
+    (high, low, entry_price), index = align_series(
+        high, low, entry_price, names=("high", "low", "entry_price")
+    )
+    for name, x in (("high", high), ("low", low), ("entry_price", entry_price)):
+        check_time_index(x, name)
     h = as_float_array(high, "high")
     lo = as_float_array(low, "low")
     e = as_float_array(entry_price, "entry_price")
@@ -87,11 +98,6 @@ def _ohlc(high: Any, low: Any, entry_price: Any) -> tuple[FloatArray, FloatArray
         raise ValueError(
             f"low must be <= high on every bar; got low {lo[i]!r} > high {h[i]!r} at position {i}"
         )
-    index = None
-    for x in (entry_price, low, high):
-        if isinstance(x, pd.Series):
-            index = x.index
-            break
     return h, lo, e, index
 
 

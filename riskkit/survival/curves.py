@@ -17,7 +17,7 @@ import pandas as pd
 
 from riskkit._deprecate import renamed_kwargs
 from riskkit._errors import scalar_array
-from riskkit._validation import as_float_array, check_positive, check_range
+from riskkit._validation import align_series, as_float_array, check_positive, check_range
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _mmr, _ohlc
 from riskkit.survival.historical import critical_leverage, time_to_liquidation
@@ -384,6 +384,7 @@ def historical_survival(
            [0.5  , 0.   ]])
     """
     h, lo, e, index = _ohlc(high, low, entry_price)
+    (entry_price, groups), _ = align_series(entry_price, groups, names=("entry_price", "groups"))
     levs, _ = _leverages(leverage)
     hz = _horizons(horizon)
     m = _mmr(maintenance_margin_rate)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._random import Seed, as_generator
-from riskkit._validation import as_float_array, check_option, check_range
+from riskkit._validation import as_float_array, check_option, check_range, check_time_index
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _log_barrier, _mmr, _side
 from riskkit.survival.analytic import liquidation_probability_gbm
@@ -303,6 +303,7 @@ def liquidation_estimates(
     >>> list(est.liquidation_prob.columns)
     ['historical', 'gbm', 'normal']
     """
+    check_time_index(ohlc, "ohlc")
     if not isinstance(ohlc, pd.DataFrame):
         raise TypeError(f"ohlc must be a pandas DataFrame; got {type(ohlc).__name__}")
     missing = [c for c in ("high", "low", "close") if c not in ohlc.columns]

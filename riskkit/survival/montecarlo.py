@@ -21,7 +21,7 @@ from riskkit._boundary import warn_garch_boundary
 from riskkit._compat import require
 from riskkit._errors import scalar_array
 from riskkit._random import Seed, as_generator
-from riskkit._validation import as_float_array, check_option, check_positive
+from riskkit._validation import as_float_array, check_option, check_positive, check_time_index
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._common import _horizons, _leverages, _log_barrier, _mmr, _side
 
@@ -105,6 +105,7 @@ def fit_return_model(
     >>> fit_return_model(r, "normal").round(4).to_dict()
     {'mu': 0.0, 'sigma': 0.01}
     """
+    check_time_index(returns, "returns")
     check_option(model, "model", _MODELS)
     r = as_float_array(returns, "returns")
     if r.ndim != 1:
