@@ -8,7 +8,10 @@ For each page under ``chapters/`` (and the intro page) it asserts that
   and no chart shows the "chart unavailable" note;
 * on pages with math, MathJax typeset it (``mjx-container`` present, no ``mjx-merror``);
 * the JavaScript console is clean (any message counts, apart from a known benign one of the
-  theme), which also catches any attempt to reach the network.
+  theme), which also catches any attempt to reach the network;
+* nothing is wider than the content column (Playwright, at a 1280 px desktop window): no table,
+  display equation, code block or chart sticks out of the article or needs a horizontal
+  scrollbar, and no chart text is drawn outside its chart.
 
 Chromium runs with background networking off and a throw-away profile. Where Chromium is not
 installed the check fails in CI (``CI`` set) and is skipped with a visible reason elsewhere.
@@ -126,6 +129,87 @@ def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
     return report
 
 
+LAYOUT_JS = """() => {
+  const col = document.querySelector('.bd-article') || document.querySelector('main');
+  if (!col) { return ['no content column']; }
+  const edge = col.getBoundingClientRect().right + 1;
+  const out = [];
+  const name = (el) => {
+    const sec = el.closest('section[id]');
+    return (sec ? '#' + sec.id + ' ' : '') + el.tagName.toLowerCase();
+  };
+  const wide = (el, what) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) { return; }
+    if (r.right > edge) { out.push(what + ' wider than the column (' + Math.round(r.right - edge)
+      + ' px) at ' + name(el) + ': ' + el.textContent.trim().slice(0, 60)); return; }
+    let box = el.parentElement;
+    for (let i = 0; i < 3 && box; i++, box = box.parentElement) {
+      const st = getComputedStyle(box);
+      if ((st.overflowX === 'auto' || st.overflowX === 'scroll' || st.overflowX === 'hidden')
+          && box.scrollWidth > box.clientWidth + 1) {
+        out.push(what + ' cut at the column edge (' + (box.scrollWidth - box.clientWidth)
+          + ' px hidden) at ' + name(el) + ': ' + el.textContent.trim().slice(0, 60));
+        return;
+      }
+    }
+  };
+  col.querySelectorAll('table').forEach((t) => wide(t, 'table'));
+  col.querySelectorAll('mjx-container[display="true"]').forEach((m) => wide(m, 'equation'));
+  col.querySelectorAll('div.highlight pre').forEach((p) => {
+    if (p.scrollWidth > p.clientWidth + 1) {
+      out.push('code line cut (' + (p.scrollWidth - p.clientWidth) + ' px) at ' + name(p)
+        + ': ' + p.textContent.trim().split('\\n')[0].slice(0, 60));
+    }
+  });
+  col.querySelectorAll('div.riskkit-vega').forEach((c) => {
+    const svg = c.querySelector('svg');
+    if (!svg) { return; }
+    wide(svg, 'chart');
+    const box = svg.getBoundingClientRect();
+    svg.querySelectorAll('text').forEach((t) => {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) {
+        out.push('chart text outside its chart in ' + c.id + ': ' + t.textContent.slice(0, 40));
+      }
+    });
+  });
+  return out;
+}"""
+
+
+def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
+    """Measure every page at a desktop width in headless Chromium (Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[Path, list[str]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=find_chromium(), args=[f for f in FLAGS if f != "--headless"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        for html in pages:
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            try:
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('div.riskkit-vega')]"
+                    ".every(c => c.querySelector('svg'))",
+                    timeout=30_000,
+                )
+                page.wait_for_function(
+                    "() => !window.MathJax || !MathJax.startup || MathJax.startup.promise"
+                    " && document.querySelectorAll('mjx-container').length"
+                    " >= document.querySelectorAll('.math').length",
+                    timeout=30_000,
+                )
+            except Exception as exc:  # the DOM check above reports what did not render
+                found.setdefault(html, []).append(f"layout check timed out: {exc}"[:200])
+            page.wait_for_timeout(500)
+            found.setdefault(html, []).extend(page.evaluate(LAYOUT_JS))
+        browser.close()
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("html_root", type=Path)
@@ -145,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"FAILED browser check: no chapter pages under {args.html_root}\n")
         return 1
     failed = 0
+    layout = check_layout(pages, args.html_root)
     for page in pages:
         rep = check_page(chromium, page, args.screenshots)
+        rep.problems += [f"layout: {p}" for p in layout.get(page, [])]
         status = "ok" if not rep.problems else "FAIL"
         sys.stdout.write(
             f"{status:4} {page.relative_to(args.html_root)}: charts {rep.charts_rendered}/"
