@@ -324,3 +324,9 @@ def test_scalar_argument_given_a_list_names_it() -> None:
 
     with pytest.raises(TypeError, match=r"target_volatility must be a scalar; got a list of 2"):
         lev.vol_target_leverage([0.01, -0.01] * 20, [0.5, 0.6], window=5)
+
+
+def test_chart_leverage_growth_rejects_a_non_frame() -> None:
+    pytest.importorskip("altair")
+    with pytest.raises(TypeError, match=r"table must be a pandas DataFrame; got Series"):
+        chart_leverage_growth(pd.Series([1.0]))  # type: ignore[arg-type]

@@ -18,6 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import (
+    check_frame,
+    check_mapping,
+    check_type,
+    check_tz_match,
+    check_tz_same,
+)
 from riskkit.cascade._common import _as_series, _check_nobs, _html, _newey_west_lags
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
 def _align(named: dict[str, pd.Series]) -> pd.DataFrame:
     for k, v in named.items():
         _as_series(v, k)
+    check_tz_same(**named)
     df = pd.concat(named, axis=1, join="inner")
     return df.dropna()
 
@@ -243,6 +251,9 @@ def regression_table(
     >>> t.loc["open_interest_change", "a"]
     '–'
     """
+    check_mapping(
+        regressions, "regressions", "LiquidationRegression", value_type=LiquidationRegression
+    )
     if not regressions:
         raise ValueError("regressions must hold at least one fitted regression")
     columns = {}
@@ -358,6 +369,7 @@ def lead_lag(
 
     if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 0:
         raise ValueError(f"max_lag must be an int >= 0; got {max_lag!r}")
+    check_tz_same(x=x, y=y)
     df = pd.concat({"x": _as_series(x, "x"), "y": _as_series(y, "y")}, axis=1, join="inner")
     _check_nobs(int(df.dropna().shape[0]), 2 * max_lag + 10, "lead_lag")
     rows = []
@@ -448,6 +460,13 @@ def open_interest_drop(
     oi_lost_to_liquidations     6.666667
     dtype: float64
     """
+    series = {"price": price, "open_interest": open_interest}
+    series |= {"long_liquidations": long_liquidations, "short_liquidations": short_liquidations}
+    for name, s in series.items():
+        check_type(s, name, pd.Series)
+        for label, t in (("before", before), ("after", after)):
+            check_tz_match(s.index, f"{name}.index", t, label)
+    check_tz_same(**series)
     p0, p1 = float(price.loc[before]), float(price.loc[after])
     oi0, oi1 = open_interest.loc[before], open_interest.loc[after]
     q0, q1 = oi0 / p0, oi1 / p1
@@ -528,6 +547,7 @@ def liquidations_by_asset(
     2021-05-19   1.0    2.0
     2021-05-20   4.0    0.0
     """
+    check_frame(events, "events")
     missing = [c for c in (value, asset) if c not in events.columns]
     if missing:
         raise KeyError(f"events has no column(s) {missing}")
