@@ -7,17 +7,21 @@ list []``. They complement :mod:`riskkit._validation` (numeric arrays, ranges, o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "check_frame",
+    "check_instance",
     "check_mapping",
     "check_scalar",
     "check_type",
     "check_tz_match",
+    "check_tz_same",
     "check_unique_index",
     "describe",
     "scalar_array",
@@ -47,11 +51,47 @@ def check_type(value: Any, name: str, *types: type) -> Any:
     return value
 
 
-def check_mapping(value: Any, name: str, what: str) -> Mapping[Any, Any]:
-    """``value`` as a mapping of label -> ``what``; a ``TypeError`` otherwise."""
+def check_mapping(
+    value: Any, name: str, what: str, *, value_type: type | tuple[type, ...] | None = None
+) -> Mapping[Any, Any]:
+    """``value`` as a mapping of label -> ``what``; a ``TypeError`` otherwise.
+
+    With ``value_type``, every value must be an instance of it too
+    (``tables['a'] must be a MarginTiers; got str 'x'``).
+    """
     if not isinstance(value, Mapping):
         raise TypeError(f"{name} must be a mapping of label -> {what}; got {describe(value)}")
+    if value_type is not None:
+        for label, item in value.items():
+            if not isinstance(item, value_type):
+                raise TypeError(f"{name}[{label!r}] must be {_a(what)}; got {describe(item)}")
     return value
+
+
+def check_frame(value: Any, name: str, columns: Iterable[str] = ()) -> pd.DataFrame:
+    """``value`` as a DataFrame with ``columns``: a ``TypeError`` if it is not a DataFrame,
+    a ``ValueError`` naming the missing columns (and those present) otherwise."""
+    check_type(value, name, pd.DataFrame)
+    need = list(columns)
+    missing = [c for c in need if c not in value.columns]
+    if missing:
+        raise ValueError(
+            f"{name} must have columns {need}; missing {missing} (got {list(value.columns)})"
+        )
+    return value
+
+
+def check_instance(value: Any, name: str, cls: type, *, source: str | None = None) -> Any:
+    """``value`` if it is a ``cls`` (a result object); else a ``TypeError`` saying where one
+    comes from, e.g. ``result must be a RegimeResult (from markov_regimes); got list []``."""
+    if not isinstance(value, cls):
+        hint = f" (from {source})" if source else ""
+        raise TypeError(f"{name} must be {_a(cls.__name__)}{hint}; got {describe(value)}")
+    return value
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def check_scalar(value: Any, name: str) -> Any:
@@ -76,17 +116,37 @@ def check_scalar(value: Any, name: str) -> Any:
 
 
 def check_tz_match(a: pd.Index, name_a: str, b: Any, name_b: str) -> None:
-    """Raise a ``ValueError`` if one of two time indexes (or timestamps) is tz-naive and one not."""
-    tz_a = getattr(a, "tz", None)
-    tz_b = getattr(b, "tz", None)
-    times = pd.DatetimeIndex | pd.Timestamp
+    """Raise a ``ValueError`` if one of two time indexes (or datetimes) is tz-naive and one not."""
+    tz_a, tz_b = (
+        x.tz if isinstance(x, pd.DatetimeIndex) else getattr(x, "tzinfo", None) for x in (a, b)
+    )
+    times = pd.DatetimeIndex | datetime  # pd.Timestamp is a datetime
     if isinstance(a, times) and isinstance(b, times) and (tz_a is None) != (tz_b is None):
         naive, aware = (name_a, name_b) if tz_a is None else (name_b, name_a)
         tz = tz_b if tz_a is None else tz_a
+        obj = a if tz_a is None else b
+        fix = (
+            naive if isinstance(obj, pd.DatetimeIndex | pd.Timestamp) else f"pd.Timestamp({naive})"
+        )
         raise ValueError(
             f"{naive} is tz-naive but {aware} is tz-aware ({tz}); make both tz-aware, "
-            f"e.g. {naive}.tz_localize('UTC') (riskkit.data loaders return UTC)"
+            f"e.g. {fix}.tz_localize('UTC') (riskkit.data loaders return UTC)"
         )
+
+
+def check_tz_same(**named: Any) -> None:
+    """:func:`check_tz_match` of every named Series/frame's time index against the first one's.
+
+    Arguments without a ``DatetimeIndex`` (arrays, scalars, None) are skipped, so this can run
+    before the arguments are validated.
+    """
+    indexes = [
+        (f"{name}.index", value.index)
+        for name, value in named.items()
+        if isinstance(getattr(value, "index", None), pd.DatetimeIndex)
+    ]
+    for label, index in indexes[1:]:
+        check_tz_match(indexes[0][1], indexes[0][0], index, label)
 
 
 def check_unique_index(series: pd.Series | pd.DataFrame, name: str) -> None:

@@ -210,6 +210,14 @@ def align_series(*values: Any, names: Sequence[str]) -> tuple[list[Any], pd.Inde
             continue
         if v.index is first or v.index.equals(first):
             continue
+        both_times = isinstance(first, pd.DatetimeIndex) and isinstance(v.index, pd.DatetimeIndex)
+        if both_times and (first.tz is None) != (v.index.tz is None):
+            naive, aware = (first_name, nm) if first.tz is None else (nm, first_name)
+            tz = (v.index if first.tz is None else first).tz
+            raise ValueError(
+                f"{naive}.index is tz-naive but {aware}.index is tz-aware ({tz}); make both "
+                f"tz-aware, e.g. {naive}.index.tz_localize('UTC') (riskkit's loaders return UTC)"
+            )
         same_set = (
             len(v.index) == len(first)
             and first.is_unique

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_frame, check_instance, check_tz_match
 from riskkit._validation import (
     align_series,
     as_float_array,
@@ -170,15 +171,20 @@ def event_moves(
     >>> float(row["fall"]), round(float(row["min_liquidated_long"]), 2)
     (-0.3, 3.29)
     """
-    from riskkit.data import EVENTS
+    from riskkit.data import EVENTS, CrashEvent
 
+    check_frame(ohlc, "ohlc")
     missing = {"close", "low", "high"} - set(ohlc.columns)
     if missing:
         raise ValueError(f"ohlc must have columns close, low and high; missing {sorted(missing)}")
     if not isinstance(ohlc.index, pd.DatetimeIndex) or ohlc.index.tz is None:
         raise TypeError("ohlc must have a timezone-aware (UTC) DatetimeIndex")
+    if events is not None and not isinstance(events, Iterable):
+        raise TypeError(f"events must be an iterable of CrashEvent; got {type(events).__name__}")
     rows = []
-    for ev in EVENTS if events is None else events:
+    for i, ev in enumerate(EVENTS if events is None else events):
+        check_instance(ev, f"events[{i}]", CrashEvent)
+        check_tz_match(ohlc.index, "ohlc.index", ev.start, f"events[{i}].start")
         before = ohlc.loc[ohlc.index < ev.start]
         window = ohlc.loc[(ohlc.index >= ev.start) & (ohlc.index < ev.end + pd.Timedelta(days=1))]
         if before.empty or window.empty:

@@ -377,13 +377,14 @@ def aave_liquidation(
     """
     c = float(
         check_positive(
-            as_float_array(collateral_value, "collateral_value"), "collateral_value", strict=False
+            scalar_array(collateral_value, "collateral_value"), "collateral_value", strict=False
         )
     )
     d = float(check_positive(scalar_array(debt_value, "debt_value"), "debt_value", strict=False))
+    scalar_array(liquidation_threshold, "liquidation_threshold")
     b = float(
         check_range(
-            as_float_array(liquidation_bonus, "liquidation_bonus"),
+            scalar_array(liquidation_bonus, "liquidation_bonus"),
             "liquidation_bonus",
             0.0,
             1.0,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from riskkit._errors import check_mapping
 from riskkit._validation import as_float_array, check_range, check_time_index, index_of, wrap_like
 from riskkit.exceptions import InsufficientDataError, RiskkitWarning
 
@@ -584,6 +585,7 @@ def moment_table(samples: Mapping[str, Any]) -> pd.DataFrame:
     >>> t["nobs"].tolist(), round(float(t.loc["b", "skewness"]), 4)
     ([4, 5], 2.2361)
     """
+    check_mapping(samples, "samples", "returns")
     if not samples:
         raise ValueError("samples must name at least one return series; got none")
     rows = {}
@@ -714,7 +716,7 @@ def tail_table(samples: Mapping[str, Any], q: float = 0.01) -> pd.DataFrame:
             as_float_array(q, "q"), "q", 0.0, 0.5, low_inclusive=False, high_inclusive=False
         )
     )
-    table = moment_table(samples)
+    table = moment_table(samples)  # checks samples
     rows = {}
     for name, returns in samples.items():
         x = pd.Series(np.asarray(returns, dtype=float)).dropna()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 # Gluing numbers for the prose lives in riskkit.book; kept here at its original import path.
+from riskkit._errors import check_frame, check_mapping
 from riskkit.book import glue_values
 
 __all__ = ["format_table", "glue_values"]
@@ -38,6 +39,8 @@ def format_table(
 
     Raises
     ------
+    TypeError
+        If ``frame`` is not a DataFrame or ``formats`` not a mapping of str.
     KeyError
         If ``formats`` names a column ``frame`` does not have.
 
@@ -47,6 +50,8 @@ def format_table(
     >>> format_table(df, {"fall": "{:.1%}", "low": "{:,.0f}"})["fall"].tolist()
     ['-25.0%', '–']
     """
+    check_frame(frame, "frame")
+    check_mapping(formats, "formats", "format spec", value_type=str)
     unknown = [c for c in formats if c not in frame.columns]
     if unknown:
         raise KeyError(f"formats names columns not in the frame: {unknown}")

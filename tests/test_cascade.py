@@ -825,3 +825,80 @@ def test_open_interest_drop_rejects_negative_prices() -> None:
         open_interest_drop(pd.Series([100.0, -80.0], idx), oi, liq, liq, 0, 1)
     with pytest.raises(ValueError, match=r"open_interest must be >= 0"):
         open_interest_drop(pd.Series([100.0, 80.0], idx), -oi, liq, liq, 0, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# boundary checks: a wrong type or shape is a domain error naming the argument (test_fuzz.py)
+# --------------------------------------------------------------------------------------------
+
+
+def test_cascade_grid_rejects_a_non_book_and_a_2d_grid() -> None:
+    book = PositionBook("long", [100.0, 99.0], 10.0, 10.0, 0.0)
+    with pytest.raises(TypeError, match=r"book must be a PositionBook; got list \[\]"):
+        cascade_grid([], 100.0, [-0.1], [400.0])  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError,
+        match=r"shocks must be a number or a 1-D sequence; got ndarray of shape \(2, 2\)",
+    ):
+        cascade_grid(book, 100.0, np.full((2, 2), -0.1), [400.0])
+
+
+def test_liquidity_spiral_rejects_a_non_impact() -> None:
+    book = PositionBook("long", [100.0, 99.0], 10.0, 10.0, 0.0)
+    with pytest.raises(TypeError, match=r"impact must be a PriceImpact; got str 'sqrt'"):
+        liquidity_spiral(book, 100.0, -0.05, "sqrt")  # type: ignore[arg-type]
+
+
+def test_leverage_mix_grid_rejects_mixes_that_are_not_a_mapping() -> None:
+    s = pd.Series([100.0, 100.0, 100.0])
+    with pytest.raises(
+        TypeError, match=r"mixes must be a mapping of label -> .*; got list \[2.0, 10.0\]"
+    ):
+        leverage_mix_grid(s, s, [2.0, 10.0], 100.0, [-0.05], [1e3])  # type: ignore[arg-type]
+
+
+def test_liquidations_by_asset_rejects_a_non_frame() -> None:
+    with pytest.raises(TypeError, match=r"events must be a pandas DataFrame; got list \[\]"):
+        liquidations_by_asset([], value="usd", asset="coll", assets=["WETH"])  # type: ignore[arg-type]
+
+
+def test_open_interest_drop_rejects_a_non_series_and_a_naive_date_on_an_aware_index() -> None:
+    idx = pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC")
+    s = pd.Series([100.0, 90.0, 80.0], idx)
+    with pytest.raises(
+        TypeError, match=r"open_interest must be a pandas Series; got ndarray of shape \(3,\)"
+    ):
+        open_interest_drop(s, s.to_numpy(), s, s, idx[0], idx[1])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"before is tz-naive but price.index is tz-aware \(UTC\)"):
+        open_interest_drop(s, s, s, s, pd.Timestamp("2024-01-01"), idx[1])
+
+
+def test_regression_table_rejects_a_non_mapping_and_a_non_regression() -> None:
+    with pytest.raises(TypeError, match=r"regressions must be a mapping .*; got list \['a'\]"):
+        regression_table(["a"])  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"regressions\['a'\] must be a LiquidationRegression; got float 1.0"
+    ):
+        regression_table({"a": 1.0})  # type: ignore[dict-item]
+
+
+def _aware_and_naive() -> tuple[pd.Series, pd.Series]:
+    idx = pd.date_range("2024-01-01", periods=60, freq="D", tz="UTC")
+    aware = pd.Series(100.0 + np.random.default_rng(0).normal(size=60).cumsum() ** 2, idx)
+    return aware, aware.tz_localize(None)
+
+
+@pytest.mark.parametrize(
+    ("call", "naive_name"),
+    [
+        (lambda a, n: book_from_open_interest(a, n, leverage=[10.0]), "open_interest"),
+        (lambda a, n: liquidation_density(a, n), "open_interest"),
+        (lambda a, n: lead_lag(a, n), "y"),
+        (lambda a, n: liquidation_regression(a.pct_change(), a, n), "short_liquidations"),
+        (lambda a, n: liquidation_hunting_test(a, a, n), "liquidations_below"),
+    ],
+)
+def test_tz_naive_and_tz_aware_inputs_are_a_value_error(call, naive_name) -> None:  # type: ignore[no-untyped-def]
+    aware, naive = _aware_and_naive()
+    with pytest.raises(ValueError, match=rf"{naive_name}.index is tz-naive but .* is tz-aware"):
+        call(aware, naive)

@@ -188,3 +188,17 @@ def test_charts_accept_an_unnamed_series_and_name_bad_arguments() -> None:
     frame = pd.DataFrame({"a": [1, 2], "b": [1, 1], "total_return": [0.1, 0.2]})
     with pytest.raises(TypeError, match=r"title must be str; got NoneType None"):
         rc.cascade_heatmap(frame, x="a", y="b", title=None, x_title="a", y_title="b")
+
+
+def test_event_rules_rejects_a_non_frame_and_missing_columns() -> None:
+    with pytest.raises(TypeError, match=r"events must be a pandas DataFrame; got NoneType None"):
+        charts.event_rules(None)  # type: ignore[arg-type]
+    starts = pd.DataFrame({"start": pd.to_datetime(["2020-03-12"])})
+    with pytest.raises(ValueError, match=r"events must have columns .*; missing \['name'\]"):
+        charts.event_rules(starts)
+
+
+@pytest.mark.parametrize("func", [charts.round_spec, charts.render_spec, charts.spec_html])
+def test_spec_functions_reject_a_spec_that_is_not_a_dict(func) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=r"spec must be a dict; got list \[\]"):
+        func([])

@@ -126,3 +126,18 @@ def test_min_liquidated_leverage_aligns_labels() -> None:
     out = min_liquidated_leverage(entry, extreme)
     assert list(out.index) == ["a", "b"]
     assert out["a"] == pytest.approx(min_liquidated_leverage(100.0, 50.0))
+
+
+def test_event_moves_rejects_a_non_frame_a_non_event_and_a_naive_event_date() -> None:
+    idx = pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC")
+    s = pd.Series([100.0, 80.0, 90.0], idx)
+    bars = pd.DataFrame({"close": s, "low": s, "high": s})
+    with pytest.raises(TypeError, match=r"ohlc must be a pandas DataFrame; got Series"):
+        event_moves(s)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"events\[0\] must be a CrashEvent; got int 1"):
+        event_moves(bars, [1])
+    naive = CrashEvent("k", "n", pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-02"), "", "")
+    with pytest.raises(
+        ValueError, match=r"events\[0\].start is tz-naive but ohlc.index is tz-aware \(UTC\)"
+    ):
+        event_moves(bars, [naive])

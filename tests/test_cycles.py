@@ -915,3 +915,42 @@ def test_open_interest_rejects_none_and_bool() -> None:
     with pytest.raises(TypeError, match="price must be numeric"):
         open_interest_usd(40.0, True)
     assert open_interest_usd(40.0, 5e4) == 2e6
+
+
+def test_granger_causality_same_series_and_perfect_fit_are_value_errors() -> None:
+    idx = pd.date_range("2024-01-01", periods=40, freq="D", tz="UTC")
+    sine = pd.Series(100.0 + np.sin(np.arange(40.0)), idx)  # an exact AR(2): a perfect fit
+    noise = pd.Series(np.random.default_rng(0).normal(size=40), idx)
+    with pytest.raises(ValueError, match=r"caused and causing must be different series"):
+        granger_causality(noise, noise, maxlag=2)
+    with pytest.raises(ValueError, match=r"caused is predicted exactly .* at maxlag=2"):
+        granger_causality(sine, noise, maxlag=2)
+
+
+def test_regime_panel_rejects_a_non_result_and_mixed_time_zones() -> None:
+    pytest.importorskip("altair")
+    y, _s = simulate_two_regimes(200, seed=1)
+    idx = pd.date_range("2020-01-01", periods=200, freq="D")
+    series = pd.Series(y, idx, name="funding")
+    with pytest.raises(
+        TypeError, match=r"result must be a RegimeResult \(from markov_regimes\); got list \[\]"
+    ):
+        regime_panel(series, [], title="t", y_title="y")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"series must be a pandas Series; got list \[1\]"):
+        regime_panel([1], [], title="t", y_title="y")  # type: ignore[arg-type]
+    reg = markov_regimes(series, search_reps=0)
+    with pytest.raises(ValueError, match=r"is tz-naive but series.index is tz-aware \(UTC\)"):
+        regime_panel(series.tz_localize("UTC"), reg, title="t", y_title="y")
+
+
+def test_tz_naive_and_tz_aware_inputs_are_a_value_error() -> None:
+    idx = pd.date_range("2024-01-01", periods=60, freq="D", tz="UTC")
+    aware = pd.Series(100.0 + np.random.default_rng(0).normal(size=60).cumsum() ** 2, idx)
+    naive = aware.tz_localize(None)
+    match = r"price.index is tz-naive but .* is tz-aware \(UTC\)"
+    with pytest.raises(ValueError, match=match):
+        margin_debt_to_price(aware, naive)
+    with pytest.raises(ValueError, match=match):
+        open_interest_coin(aware, naive)
+    with pytest.raises(ValueError, match=r"causing.index is tz-naive but caused.index is tz"):
+        granger_causality(aware.pct_change(), naive.pct_change())

@@ -106,30 +106,7 @@ FOREIGN = ("only 0-dimensional arrays", "only length-1 arrays", "zero-size array
 #: Escapes found by this test and not fixed yet (strict xfail: fixing one fails the test, so
 #: the entry must then be removed). Most are AttributeErrors from a missing type check on a
 #: DataFrame / mapping / result-object argument.
-KNOWN_ESCAPES = {
-    "riskkit.cascade.cascade_grid",
-    "riskkit.cascade.leverage_mix_grid",
-    "riskkit.cascade.liquidations_by_asset",
-    "riskkit.cascade.liquidity_spiral",
-    "riskkit.cascade.regression_table",
-    "riskkit.charts.event_rules",
-    "riskkit.charts.render_spec",
-    "riskkit.charts.round_spec",
-    "riskkit.charts.spec_html",
-    "riskkit.crashes.event_moves",
-    "riskkit.cycles.regime_panel",
-    "riskkit.lending.aave_liquidation",
-    "riskkit.leverage.chart_leverage_growth",
-    "riskkit.liquidation.chart_liquidation_ladder",
-    "riskkit.liquidation.liquidation_tables",
-    "riskkit.margin.chart_max_leverage",
-    "riskkit.margin.compare_tiers",
-    "riskkit.moments.moment_table",
-    "riskkit.moments.tail_table",
-    "riskkit.risk.backtest_table",
-    "riskkit.risk.gap_probability_chart",
-    "riskkit.tables.format_table",
-}
+KNOWN_ESCAPES: set[str] = set()
 
 
 def test_fuzz_covers_every_public_function() -> None:

@@ -146,3 +146,12 @@ def test_daily_debt_repaid_sums_and_fills_days() -> None:
         daily_debt_repaid(ev, [])
     with pytest.raises(TypeError, match="DatetimeIndex"):
         daily_debt_repaid(ev.reset_index(drop=True), ["WETH"])
+
+
+def test_aave_liquidation_rejects_arrays_where_one_number_is_expected() -> None:
+    with pytest.raises(TypeError, match=r"collateral_value must be a scalar; got a list of 2"):
+        aave_liquidation([1.0, 2.0], 1.0, 0.8, 0.05)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"liquidation_threshold must be a scalar; got a list"):
+        aave_liquidation(10.0, 1.0, [0.8, 0.8], 0.05)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"liquidation_bonus must be a scalar; got a ndarray"):
+        aave_liquidation(10.0, 1.0, 0.8, np.full(2, 0.05))  # type: ignore[arg-type]

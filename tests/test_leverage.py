@@ -378,3 +378,9 @@ def test_var_of_ruined_returns_refuses_the_nan() -> None:
         lr = leveraged_returns(_crash_returns(), 3.0)
     with pytest.raises(ValueError, match=r"returns must not contain NaN"):
         var_es(lr, 0.5)
+
+
+def test_chart_leverage_growth_rejects_a_non_frame() -> None:
+    pytest.importorskip("altair")
+    with pytest.raises(TypeError, match=r"table must be a pandas DataFrame; got Series"):
+        chart_leverage_growth(pd.Series([1.0]))  # type: ignore[arg-type]

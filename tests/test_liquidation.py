@@ -709,3 +709,18 @@ def test_distance_to_liquidation_rejects_bool_and_strings() -> None:
     with pytest.raises(TypeError, match="price must be numeric"):
         distance_to_liquidation("long", pd.Series(["100", "90"]), 50.0)
     assert distance_to_liquidation("short", 100.0, math.inf) == math.inf
+
+
+def test_chart_liquidation_ladder_rejects_a_non_frame() -> None:
+    pytest.importorskip("altair")
+    with pytest.raises(TypeError, match=r"table must be a pandas DataFrame; got list \[\]"):
+        chart_liquidation_ladder([])  # type: ignore[arg-type]
+
+
+def test_liquidation_tables_rejects_a_non_mapping_and_a_non_tier_table() -> None:
+    with pytest.raises(
+        TypeError, match=r"tables must be a mapping of label -> MarginTiers; got list \['a'\]"
+    ):
+        liquidation_tables(100.0, [10], ["a"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"tables\['a'\] must be a MarginTiers; got str 'x'"):
+        liquidation_tables(100.0, [10], {"a": "x"})  # type: ignore[dict-item]

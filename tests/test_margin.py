@@ -217,3 +217,20 @@ def test_compare_tiers_reads_each_table() -> None:
     assert out.loc["usdm", "n_tiers"] == tables["usdm"].n_tiers
     with pytest.raises(TypeError, match=r"tables\['x'\] must be a MarginTiers"):
         compare_tiers({"x": "binance"})  # type: ignore[dict-item]
+
+
+def test_compare_tiers_rejects_a_non_mapping() -> None:
+    with pytest.raises(
+        TypeError, match=r"tables must be a mapping of label -> MarginTiers; got NoneType None"
+    ):
+        compare_tiers(None)  # type: ignore[arg-type]
+
+
+def test_chart_max_leverage_rejects_a_non_mapping_and_a_non_tier_table() -> None:
+    pytest.importorskip("altair")
+    from riskkit.margin import chart_max_leverage
+
+    with pytest.raises(TypeError, match=r"tiers must be a mapping of label -> MarginTiers"):
+        chart_max_leverage(["a"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"tiers\['a'\] must be a MarginTiers; got int 1"):
+        chart_max_leverage({"a": 1})  # type: ignore[dict-item]

@@ -277,3 +277,14 @@ def test_rolling_moments_summary_matches_rolling_functions() -> None:
     assert out["share_cf_valid"] == pytest.approx(
         float(np.mean(cornish_fisher_is_monotone(sk, ku)))
     )
+
+
+def test_moment_and_tail_tables_reject_samples_that_are_not_a_mapping() -> None:
+    from riskkit.moments import tail_table
+
+    with pytest.raises(TypeError, match=r"samples must be a mapping of label -> returns; got str"):
+        moment_table("x")  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"samples must be a mapping of label -> returns; got list \[0.5, 0.5\]"
+    ):
+        tail_table([0.5, 0.5])  # type: ignore[arg-type]

@@ -780,3 +780,32 @@ def test_numeric_arguments_reject_strings_and_none() -> None:
         var_es(pd.Series(["0.01", "-0.02", "0.03"]), 0.5)
     with pytest.raises(TypeError, match="confidence must be numeric"):
         var_es([0.01, -0.02, 0.03], None)
+
+
+def test_backtest_table_rejects_a_non_mapping_and_a_non_backtest() -> None:
+    with pytest.raises(TypeError, match=r"backtests must be a mapping .*; got str 'x'"):
+        backtest_table("x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"backtests\['a'\] must be a VaRBacktest; got int 1"):
+        backtest_table({"a": 1})  # type: ignore[dict-item]
+
+
+def test_gap_probability_chart_rejects_a_non_mapping_and_a_non_calibration() -> None:
+    pytest.importorskip("altair")
+    from riskkit.risk import gap_probability_chart
+
+    with pytest.raises(TypeError, match=r"calibrations must be a mapping .*; got bool True"):
+        gap_probability_chart(True)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"calibrations\['a'\] must be a MarginCalibration; got NoneType None"
+    ):
+        gap_probability_chart({"a": None})  # type: ignore[dict-item]
+
+
+def test_backtest_var_tz_naive_forecasts_on_tz_aware_returns_are_a_value_error() -> None:
+    idx = pd.date_range("2024-01-01", periods=10, freq="D", tz="UTC")
+    r = pd.Series(np.linspace(-0.02, 0.02, 10), idx)
+    v = pd.Series(0.01, idx)
+    with pytest.raises(ValueError, match=r"var.index is tz-naive but returns.index is tz-aware"):
+        backtest_var(r, v.tz_localize(None), 0.95)
+    with pytest.raises(ValueError, match=r"es.index is tz-naive but returns.index is tz-aware"):
+        backtest_var(r, v, 0.95, es=v.tz_localize(None))

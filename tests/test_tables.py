@@ -97,3 +97,13 @@ def test_glue_values_refuses_floats_without_format_and_other_types() -> None:
         glue_values(x=(0.5, ".1q"))
     with pytest.raises(TypeError, match="a format spec needs a real number; got str"):
         glue_values(x=("0.5", ".1f"))
+
+
+def test_format_table_rejects_a_non_frame_and_formats_that_are_not_a_mapping_of_str() -> None:
+    df = pd.DataFrame({"a": [1.0]})
+    with pytest.raises(TypeError, match=r"frame must be a pandas DataFrame; got Series"):
+        format_table(df["a"], {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"formats must be a mapping .*; got list \['a'\]"):
+        format_table(df, ["a"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"formats\['a'\] must be a format spec; got int 3"):
+        format_table(df, {"a": 3})  # type: ignore[dict-item]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
-from riskkit._errors import scalar_array
+from riskkit._errors import check_tz_same, scalar_array
 from riskkit._typing import FloatArray
 from riskkit._validation import as_float_array, check_option, check_positive, check_range
 from riskkit.cascade._common import (
@@ -285,6 +285,9 @@ def _oi_cohort_inputs(
     open_interest_unit: str,
 ) -> _CohortInputs:
     """Validate the inputs shared by the open-interest estimators."""
+    check_tz_same(
+        price=price, open_interest=open_interest, long_share=long_share, low=low, high=high
+    )
     p = _as_series(price, "price")
     oi = _as_series(open_interest, "open_interest")
     if not p.index.equals(oi.index):

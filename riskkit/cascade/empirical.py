@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
+from riskkit._errors import check_frame, check_mapping, check_type, check_tz_match, check_tz_same
 from riskkit._validation import as_float_array, check_positive
 from riskkit.cascade._common import _as_series, _check_nobs, _html, _newey_west_lags
 
@@ -36,6 +37,7 @@ __all__ = [
 def _align(named: dict[str, pd.Series]) -> pd.DataFrame:
     for k, v in named.items():
         _as_series(v, k)
+    check_tz_same(**named)
     df = pd.concat(named, axis=1, join="inner")
     return df.dropna()
 
@@ -250,6 +252,9 @@ def regression_table(
     >>> t.loc["open_interest_change", "a"]
     '–'
     """
+    check_mapping(
+        regressions, "regressions", "LiquidationRegression", value_type=LiquidationRegression
+    )
     if not regressions:
         raise ValueError("regressions must hold at least one fitted regression")
     columns = {}
@@ -370,6 +375,7 @@ def lead_lag(
 
     if isinstance(maxlag, bool) or not isinstance(maxlag, int | np.integer) or maxlag < 0:
         raise ValueError(f"maxlag must be an int >= 0; got {maxlag!r}")
+    check_tz_same(x=x, y=y)
     df = pd.concat({"x": _as_series(x, "x"), "y": _as_series(y, "y")}, axis=1, join="inner")
     _check_nobs(int(df.dropna().shape[0]), 2 * maxlag + 10, "lead_lag")
     rows = []
@@ -460,14 +466,19 @@ def open_interest_drop(
     oi_lost_to_liquidations     6.666667
     dtype: float64
     """
+    series = {"price": price, "open_interest": open_interest}
+    series |= {"long_liquidations": long_liquidations, "short_liquidations": short_liquidations}
+    for name, s in series.items():
+        check_type(s, name, pd.Series)
+        for label, t in (("before", before), ("after", after)):
+            check_tz_match(s.index, f"{name}.index", t, label)
+    check_tz_same(**series)
     for name, x, rule in (
         ("price", price, "> 0"),
         ("open_interest", open_interest, ">= 0"),
         ("long_liquidations", long_liquidations, ">= 0"),
         ("short_liquidations", short_liquidations, ">= 0"),
     ):
-        if not isinstance(x, pd.Series):
-            raise TypeError(f"{name} must be a pandas Series; got {type(x).__name__}")
         check_positive(as_float_array(x, name, allow_nan=True), name, strict=rule == "> 0")
     p0, p1 = float(price.loc[before]), float(price.loc[after])
     oi0, oi1 = open_interest.loc[before], open_interest.loc[after]
@@ -549,6 +560,7 @@ def liquidations_by_asset(
     2021-05-19   1.0    2.0
     2021-05-20   4.0    0.0
     """
+    check_frame(events, "events")
     missing = [c for c in (value, asset) if c not in events.columns]
     if missing:
         raise KeyError(f"events has no column(s) {missing}")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import deprecated_method, renamed_kwargs
+from riskkit._errors import check_tz_same
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.cascade._common import (
     _arr,
@@ -320,6 +321,9 @@ def liquidation_hunting_test(
 
     if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
         raise ValueError(f"horizon must be an int >= 1; got {horizon!r}")
+    check_tz_same(
+        price=price, liquidations_above=liquidations_above, liquidations_below=liquidations_below
+    )
     p = _as_series(price, "price")
     check_positive(as_float_array(p.dropna(), "price"), "price")
     above = _as_series(liquidations_above, "liquidations_above")

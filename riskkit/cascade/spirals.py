@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_instance, check_mapping, describe
 from riskkit._validation import as_float_array, check_positive, check_range
 from riskkit.cascade._common import _arr, _html, _scalar
 from riskkit.cascade.book import PositionBook, book_from_open_interest
@@ -161,6 +162,8 @@ def liquidity_spiral(
     ...      <= res.no_feedback.final_price)
     True
     """
+    check_instance(book, "book", PositionBook)
+    check_instance(impact, "impact", PriceImpact)
     ms = float(
         check_positive(
             _arr(margin_sensitivity, "margin_sensitivity"), "margin_sensitivity", strict=False
@@ -240,6 +243,14 @@ def cascade_grid(
     >>> g["long_notional"].round(0).tolist()
     [2670.0, 900.0]
     """
+    check_instance(book, "book", PositionBook)
+    for name, value in (
+        ("shocks", shocks),
+        ("depths", depths),
+        ("margin_sensitivity", margin_sensitivity),
+    ):
+        if np.ndim(value) > 1:
+            raise ValueError(f"{name} must be a number or a 1-D sequence; got {describe(value)}")
     shock_arr = np.atleast_1d(as_float_array(list(np.atleast_1d(shocks)), "shocks"))
     depth_arr = np.atleast_1d(as_float_array(list(np.atleast_1d(depths)), "depths"))
     beta_arr = np.atleast_1d(
@@ -359,6 +370,7 @@ def leverage_mix_grid(
     >>> g[["book", "book_leverage"]].round(2).values.tolist()
     [['low', 2.0], ['high', 13.33]]
     """
+    check_mapping(mixes, "mixes", "sequence of leverage levels")
     if not mixes:
         raise ValueError("mixes must name at least one leverage mix")
     frames = []

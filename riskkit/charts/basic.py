@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from riskkit._compat import require
-from riskkit._errors import check_type, check_tz_match
+from riskkit._errors import check_frame, check_type, check_tz_match
 from riskkit.charts.render import CHART_WIDTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,7 +175,7 @@ def event_rules(
     require("altair", "charts")
     import altair as alt
 
-    df = events.copy()
+    df = check_frame(events, "events", columns=["start", "name"]).copy()
     ts = pd.to_datetime(df["start"])
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import check_instance, check_type, check_tz_match
 from riskkit.charts.basic import line_chart
 from riskkit.charts.render import CHART_WIDTH
 
@@ -170,7 +171,10 @@ def regime_panel(
     Raises
     ------
     TypeError
-        If ``series`` or the fitted probabilities have no DatetimeIndex.
+        If ``series`` is not a Series, ``result`` not a RegimeResult, or either has no
+        DatetimeIndex.
+    ValueError
+        If one of ``series`` and the fitted probabilities is tz-naive and the other tz-aware.
 
     See Also
     --------
@@ -196,10 +200,15 @@ def regime_panel(
     require("altair", "charts")
     import altair as alt
 
+    from riskkit.cycles.regimes import RegimeResult
+
+    check_type(series, "series", pd.Series)
+    check_instance(result, "result", RegimeResult, source="markov_regimes")
     prob = result.smoothed_probabilities[f"regime_{result.high_regime}"]
     for obj, name in ((series, "series"), (prob, "the fitted probabilities")):
         if not isinstance(obj.index, pd.DatetimeIndex):
             raise TypeError(f"regime_panel needs {name} with a DatetimeIndex")
+    check_tz_match(series.index, "series.index", prob.index, "result.smoothed_probabilities.index")
     name = str(series.name) if series.name is not None else "series"
     top_data, prob_data = series.rename(name), prob.rename("high regime")
     if freq is not None:

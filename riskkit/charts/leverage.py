@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import check_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     require("altair", "charts")
@@ -53,6 +54,7 @@ def chart_leverage_growth(
     require("altair", "charts")
     import altair as alt
 
+    check_frame(table, "table")
     missing = {"linear", "gbm", "realised"} - set(table.columns)
     if missing:
         raise ValueError(f"table is missing columns {sorted(missing)}")

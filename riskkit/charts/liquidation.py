@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import check_frame
 
 __all__ = [
     "chart_liquidation_ladder",
@@ -52,6 +53,8 @@ def chart_liquidation_ladder(
 
     Raises
     ------
+    TypeError
+        If ``table`` is not a DataFrame.
     ValueError
         If ``table`` lacks the needed columns.
 
@@ -70,6 +73,7 @@ def chart_liquidation_ladder(
     require("altair", "charts")
     import altair as alt
 
+    check_frame(table, "table")
     need = {"leverage", "liquidation_price"} | ({color} if color else set())
     missing = sorted(need - set(table.columns))
     if missing:

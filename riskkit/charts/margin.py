@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
-from riskkit._errors import scalar_array
+from riskkit._errors import check_mapping, scalar_array
 from riskkit._validation import check_positive
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,6 +74,7 @@ def chart_max_leverage(
 
     from riskkit.margin import MarginTiers  # here: riskkit.margin re-exports this module
 
+    check_mapping(tiers, "tiers", "MarginTiers", value_type=MarginTiers)
     if not tiers:
         raise ValueError("tiers must name at least one MarginTiers; got an empty dict")
     low = float(check_positive(scalar_array(notional_min, "notional_min"), "notional_min"))

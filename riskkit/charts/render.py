@@ -30,6 +30,7 @@ import math
 from typing import Any
 
 from riskkit._compat import require
+from riskkit._errors import check_type
 
 __all__ = [
     "CHART_DIGITS",
@@ -105,6 +106,8 @@ def round_spec(spec: dict[str, Any], digits: int = CHART_DIGITS) -> dict[str, An
 
     Raises
     ------
+    TypeError
+        If ``spec`` is not a dict.
     ValueError
         For ``digits < 1`` or a NaN/infinite number in the spec.
 
@@ -113,6 +116,7 @@ def round_spec(spec: dict[str, Any], digits: int = CHART_DIGITS) -> dict[str, An
     >>> round_spec({"data": {"values": [{"y": 0.012649813116004806}]}})["data"]["values"]
     [{'y': 0.0126498}]
     """
+    check_type(spec, "spec", dict)
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise ValueError(f"digits must be an integer >= 1; got {digits!r}")
     out = _round(spec, digits)

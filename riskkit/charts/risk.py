@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._compat import require
+from riskkit._errors import check_mapping
 from riskkit._validation import as_float_array, check_range
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,6 +167,9 @@ def gap_probability_chart(
     require("altair", "charts")
     import altair as alt
 
+    from riskkit.risk.calibration import MarginCalibration
+
+    check_mapping(calibrations, "calibrations", "MarginCalibration", value_type=MarginCalibration)
     if not calibrations:
         raise ValueError("calibrations must name at least one MarginCalibration; got none")
     m = np.linspace(0.0, 0.06, 121) if rates is None else as_float_array(rates, "rates").ravel()

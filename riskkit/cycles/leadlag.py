@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
+from riskkit._errors import check_tz_match
 from riskkit._validation import as_float_array, check_option, check_time_index
 from riskkit.cycles._common import _check_int, _html
 from riskkit.exceptions import InsufficientDataError
@@ -240,6 +241,8 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
     ------
     TypeError
         If an input is not a Series.
+    ValueError
+        If an input is constant, both are the same series, or the lags fit ``caused`` exactly.
     InsufficientDataError
         If too few common observations remain.
 
@@ -269,6 +272,8 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
     >>> bool(granger_causality(y, x, maxlag=2).table["pvalue"].max() < 0.001)
     True
     """
+    from statsmodels.tools.sm_exceptions import InfeasibleTestError
+
     check_time_index(caused, "caused")
     check_time_index(causing, "causing")
     from statsmodels.tsa.stattools import grangercausalitytests
@@ -276,6 +281,7 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
     for arg, name in ((caused, "caused"), (causing, "causing")):
         if not isinstance(arg, pd.Series):
             raise TypeError(f"{name} must be a pandas Series; got {type(arg).__name__}")
+    check_tz_match(caused.index, "caused.index", causing.index, "causing.index")
     lag = _check_int(maxlag, "maxlag", 1)
     a, b = caused.align(causing, join="inner")
     both = pd.concat([a, b], axis=1).dropna()
@@ -292,12 +298,24 @@ def granger_causality(caused: pd.Series, causing: pd.Series, maxlag: int = 4) ->
                 f"{name} must vary over the common sample; got a constant series "
                 f"({col[0]:g} at all {col.size} dates), for which no Granger test exists"
             )
+    if np.array_equal(arr[:, 0], arr[:, 1]):
+        raise ValueError(
+            f"caused and causing must be different series; got the same values at all "
+            f"{len(arr)} common dates, for which no Granger test exists"
+        )
     kw: dict[str, Any] = {}
     if "verbose" in inspect.signature(grangercausalitytests).parameters:
         kw["verbose"] = False  # statsmodels < 0.15 prints the tests otherwise
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        out = grangercausalitytests(arr, maxlag=lag, **kw)
+        try:
+            out = grangercausalitytests(arr, maxlag=lag, **kw)
+        except InfeasibleTestError as exc:
+            raise ValueError(
+                f"caused is predicted exactly by its own lags and those of causing at "
+                f"maxlag={lag} (residual sum of squares numerically 0 over {len(arr)} dates: a "
+                "perfect fit, e.g. a deterministic series); no Granger F test exists"
+            ) from exc
     rows = []
     for p in range(1, lag + 1):
         tests = out[p][0]

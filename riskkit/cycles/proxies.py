@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from riskkit._errors import check_tz_match, check_tz_same
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import as_float_array, check_range, check_time_index, wrap_like
 from riskkit.cycles._common import Window, _lookback, _series
@@ -35,6 +36,7 @@ def _align_price(quantity: Any, price: Any) -> Any:
 
 def _quantity_and_price(quantity: Any, name: str, price: Any) -> tuple[FloatArray, FloatArray, Any]:
     """Validated open interest (>= 0, NaN allowed) and price (> 0) on the quantity's dates."""
+    check_tz_same(**{name: quantity, "price": price})
     price = _align_price(quantity, price)
     oi = check_range(as_float_array(quantity, name, allow_nan=True), name, 0.0)
     p = check_range(
@@ -312,6 +314,7 @@ def margin_debt_to_price(margin_debt: pd.Series, price: pd.Series) -> pd.Series:
     for arg, name in ((margin_debt, "margin_debt"), (price, "price")):
         if not isinstance(arg, pd.Series):
             raise TypeError(f"{name} must be a pandas Series; got {type(arg).__name__}")
+    check_tz_match(margin_debt.index, "margin_debt.index", price.index, "price.index")
     d, p = margin_debt.align(price, join="inner")
     if len(d) == 0:
         raise InsufficientDataError("margin_debt and price share no date; need at least one")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import renamed_kwargs
-from riskkit._errors import scalar_array
+from riskkit._errors import check_mapping, scalar_array
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import (
     align_series,
@@ -483,6 +483,7 @@ def liquidation_tables(
     By hand (tier 1, :math:`m = 0.4\\,\\%`): linear :math:`10^5 \\times 0.9/0.996 = 90{,}361.45`;
     inverse :math:`10^5 \\times 1.004 \\times 10/11 = 91{,}272.73`.
     """
+    check_mapping(tables, "tables", "MarginTiers", value_type=MarginTiers)
     if not tables:
         raise ValueError("tables must name at least one MarginTiers; got an empty mapping")
     parts = []

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_mapping
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import as_float_array, check_option, check_positive, check_range, wrap_like
 from riskkit.exceptions import TierMismatchWarning
@@ -422,6 +423,7 @@ def compare_tiers(tables: Mapping[str, MarginTiers]) -> pd.DataFrame:
     >>> compare_tiers({"A": t})[["n_tiers", "max_leverage"]].to_dict("list")
     {'n_tiers': [2], 'max_leverage': [125.0]}
     """
+    check_mapping(tables, "tables", "MarginTiers")
     rows = {}
     for label, t in tables.items():
         if not isinstance(t, MarginTiers):

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from riskkit._errors import check_type, check_tz_match
+from riskkit._errors import check_mapping, check_type, check_tz_match, check_tz_same
 from riskkit._validation import (
     align_series,
     as_float_array,
@@ -459,6 +459,7 @@ def backtest_var(
     (returns, var, es), _ = align_series(returns, var, es, names=("returns", "var", "es"))
     if not isinstance(returns, pd.Series) or not isinstance(var, pd.Series):
         raise TypeError("returns and var must be pandas Series sharing an index")
+    check_tz_same(returns=returns, var=var, es=es)
     check_option(side, "side", ("long", "short"))
     c = float(_confidence(confidence))
     as_float_array(returns, "returns", allow_nan=True)
@@ -578,6 +579,7 @@ def backtest_table(
     >>> t[["tested", "exceedances", "expected"]].round(2).to_dict("records")
     [{'tested': 4, 'exceedances': 1, 'expected': 0.2}]
     """
+    check_mapping(backtests, "backtests", "VaRBacktest", value_type=VaRBacktest)
     if not backtests:
         raise ValueError("backtests must name at least one VaRBacktest; got none")
     labels = list(backtests)
