@@ -210,10 +210,11 @@ def align_series(*values: Any, names: Sequence[str]) -> tuple[list[Any], pd.Inde
             continue
         if v.index is first or v.index.equals(first):
             continue
+        tz_a, tz_b = getattr(first, "tz", None), getattr(v.index, "tz", None)
         both_times = isinstance(first, pd.DatetimeIndex) and isinstance(v.index, pd.DatetimeIndex)
-        if both_times and (first.tz is None) != (v.index.tz is None):
-            naive, aware = (first_name, nm) if first.tz is None else (nm, first_name)
-            tz = (v.index if first.tz is None else first).tz
+        if both_times and (tz_a is None) != (tz_b is None):
+            naive, aware = (first_name, nm) if tz_a is None else (nm, first_name)
+            tz = tz_b if tz_a is None else tz_a
             raise ValueError(
                 f"{naive}.index is tz-naive but {aware}.index is tz-aware ({tz}); make both "
                 f"tz-aware, e.g. {naive}.index.tz_localize('UTC') (riskkit's loaders return UTC)"
