@@ -48,6 +48,7 @@ _SUBMODULES = (
     "lending",
     "leverage",
     "liquidation",
+    "liquidity",
     "margin",
     "moments",
     "risk",
