@@ -49,6 +49,7 @@ _SUBMODULES = (
     "lending",
     "leverage",
     "liquidation",
+    "liquidity",
     "margin",
     "moments",
     "risk",
