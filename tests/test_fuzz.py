@@ -34,6 +34,7 @@ MODULES = [
     "riskkit.crashes",
     "riskkit.cycles",
     "riskkit.lending",
+    "riskkit.liquidity",
     "riskkit.leverage",
     "riskkit.liquidation",
     "riskkit.margin",
