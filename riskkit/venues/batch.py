@@ -15,6 +15,22 @@ from riskkit.venues._registry import get
 __all__ = ["liquidation_prices"]
 
 
+def _codes(x: Any, n: int) -> tuple[Any, Any]:
+    # categoricals carry their codes: no hashing of n strings
+    if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype):
+        x = x.array
+    if isinstance(x, pd.Categorical):
+        if len(x) != n or (x.codes < 0).any():
+            raise ValueError(f"venue/symbol categoricals must have {n} non-missing values")
+        return x.codes, x.categories
+    if isinstance(x, str):
+        return np.zeros(n, dtype=np.int64), pd.Index([x])
+    arr = np.asarray(x, dtype=object).ravel()
+    if arr.size != n:
+        raise ValueError(f"venue and symbol must have one value per position ({n}); got {arr.size}")
+    return pd.factorize(arr)
+
+
 def liquidation_prices(
     venue: Any,
     symbol: Any,
@@ -29,8 +45,9 @@ def liquidation_prices(
 
     Parameters
     ----------
-    venue, symbol : array of str
-        Profile name and symbol per position (a scalar broadcasts).
+    venue, symbol : str, array of str, or pandas Categorical
+        Profile name and symbol per position (a scalar broadcasts). Categoricals are used
+        through their codes (no hashing: the fast path for millions of positions).
     side, entry_price, size, margin, margin_mode, as_of
         As in :meth:`riskkit.venues.Venue.liquidation_price` (arrays of equal length).
 
@@ -42,8 +59,9 @@ def liquidation_prices(
 
     Notes
     -----
-    Positions are grouped by (venue, symbol) with :func:`pandas.factorize`; each group is one
-    vectorised call, so the cost is that of the single-venue path plus one gather/scatter.
+    Positions are grouped by (venue, symbol) codes (:func:`pandas.factorize` for strings, the
+    codes of a Categorical) with a stable radix sort; each group is one vectorised call, so the
+    cost is that of the single-venue path plus one sort and one gather/scatter.
 
     Examples
     --------
@@ -56,11 +74,12 @@ def liquidation_prices(
     q = np.broadcast_to(as_float_array(size, "size").ravel(), (n,))
     m = np.broadcast_to(as_float_array(margin, "margin").ravel(), (n,))
     s = np.broadcast_to(np.asarray(parse_side(side), dtype=np.float64).ravel(), (n,))
-    ven = np.broadcast_to(np.asarray(venue, dtype=object).ravel(), (n,))
-    sym = np.broadcast_to(np.asarray(symbol, dtype=object).ravel(), (n,))
-    codes_v, names_v = pd.factorize(ven)
-    codes_s, names_s = pd.factorize(sym)
-    key = codes_v.astype(np.int64) * max(len(names_s), 1) + codes_s
+    codes_v, names_v = _codes(venue, n)
+    codes_s, names_s = _codes(symbol, n)
+    width = max(len(names_s), 1)
+    key = codes_v.astype(np.int64) * width + codes_s
+    if len(names_v) * width < 2**15:  # small integer keys: numpy's stable sort is a radix sort
+        key = key.astype(np.int16)
     order = np.argsort(key, kind="stable")
     ks = key[order]
     bounds = np.flatnonzero(np.diff(ks)) + 1
@@ -69,8 +88,8 @@ def liquidation_prices(
         if not grp.size:
             continue
         k = key[grp[0]]
-        v = get(str(names_v[k // max(len(names_s), 1)]))
-        sy = str(names_s[k % max(len(names_s), 1)])
+        v = get(str(names_v[int(k) // width]))
+        sy = str(names_s[int(k) % width])
         out[grp] = v.liquidation_price(sy, s[grp], e[grp], q[grp], m[grp], margin_mode, as_of)
     for x in (entry_price, size, margin, side):
         if isinstance(x, pd.Series) and len(x) == n:

@@ -145,6 +145,9 @@ def cross_margin(
     liquidation price of position :math:`i` is :meth:`Venue.liquidation_price` with the margin
     :math:`M_i` of the module docstring, so its tier is re-checked at the liquidation price
     (Binance FAQ). Account: margin ratio :math:`\\mathrm{TMM}/(\\mathrm{WB}+\\mathrm{UPNL})`.
+    Where the venue reserves the fee to close at the bankruptcy price (Bybit inverse cross),
+    each position's fee term uses the bankruptcy price with the whole wallet behind it (an
+    approximation for multi-position accounts).
 
     References
     ----------
