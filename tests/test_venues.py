@@ -452,6 +452,9 @@ def test_batch_matches_single_venue_calls() -> None:
         pd.Categorical(ven), pd.Series(sym, dtype="category"), side, e, q, m
     )
     np.testing.assert_array_equal(got, cat)
+    srt = np.argsort(pd.Categorical(ven).codes * 10 + pd.Categorical(sym).codes, kind="stable")
+    grouped = venues.liquidation_prices(ven[srt], sym[srt], side[srt], e[srt], q[srt], m[srt])
+    np.testing.assert_allclose(grouped, got[srt], rtol=1e-12)
     with pytest.raises(ValueError, match="one value per position"):
         venues.liquidation_prices(ven[:3], sym, side, e, q, m)
     for i in range(0, n, 17):

@@ -15,6 +15,10 @@ from riskkit.venues._registry import get
 __all__ = ["liquidation_prices"]
 
 
+def _profile(k: int, width: int, names_v: Any, names_s: Any) -> tuple[Any, str]:
+    return get(str(names_v[k // width])), str(names_s[k % width])
+
+
 def _codes(x: Any, n: int) -> tuple[Any, Any]:
     # categoricals carry their codes: no hashing of n strings
     if isinstance(x, pd.Series) and isinstance(x.dtype, pd.CategoricalDtype):
@@ -61,7 +65,9 @@ def liquidation_prices(
     -----
     Positions are grouped by (venue, symbol) codes (:func:`pandas.factorize` for strings, the
     codes of a Categorical) with a stable radix sort; each group is one vectorised call, so the
-    cost is that of the single-venue path plus one sort and one gather/scatter.
+    cost is that of the single-venue path plus one sort and one gather/scatter; positions
+    already grouped (sorted by venue and symbol) are processed as contiguous views, with no
+    sort and no gather.
 
     Examples
     --------
@@ -80,17 +86,22 @@ def liquidation_prices(
     key = codes_v.astype(np.int64) * width + codes_s
     if len(names_v) * width < 2**15:  # small integer keys: numpy's stable sort is a radix sort
         key = key.astype(np.int16)
-    order = np.argsort(key, kind="stable")
-    ks = key[order]
-    bounds = np.flatnonzero(np.diff(ks)) + 1
     out = np.empty(n)
-    for grp in np.split(order, bounds):
-        if not grp.size:
-            continue
-        k = key[grp[0]]
-        v = get(str(names_v[int(k) // width]))
-        sy = str(names_s[int(k) % width])
-        out[grp] = v.liquidation_price(sy, s[grp], e[grp], q[grp], m[grp], margin_mode, as_of)
+    if n and bool((key[1:] >= key[:-1]).all()):
+        # already grouped (a frame sorted by venue and symbol): contiguous views, no gathers
+        bounds = np.flatnonzero(np.diff(key)) + 1
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
+            v, sy = _profile(int(key[lo]), width, names_v, names_s)
+            sl = slice(int(lo), int(hi))
+            out[sl] = v.liquidation_price(sy, s[sl], e[sl], q[sl], m[sl], margin_mode, as_of)
+    else:
+        order = np.argsort(key, kind="stable")
+        bounds = np.flatnonzero(np.diff(key[order])) + 1
+        for grp in np.split(order, bounds):
+            if not grp.size:
+                continue
+            v, sy = _profile(int(key[grp[0]]), width, names_v, names_s)
+            out[grp] = v.liquidation_price(sy, s[grp], e[grp], q[grp], m[grp], margin_mode, as_of)
     for x in (entry_price, size, margin, side):
         if isinstance(x, pd.Series) and len(x) == n:
             return pd.Series(out, index=x.index, name="liquidation_price")
