@@ -623,3 +623,30 @@ def test_dydx_open_interest_scaling() -> None:
     kw = {"oi_lower_cap": 20e6, "oi_upper_cap": 50e6}
     assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=10e6, **kw) == pytest.approx(0.05)
     assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=80e6, **kw) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "syms", "as_of"),
+    [("binance-usdm", ("BTCUSDT", "ETHUSDT"), "2021-06-01"), ("hyperliquid", ("BTC", "ETH"), None)],
+)
+def test_cross_account_equity_at_liquidation_equals_total_maintenance(
+    name: str, syms: tuple[str, str], as_of: str | None
+) -> None:
+    v = venues.get(name)
+    pos = [
+        dict(symbol=syms[0], side="long", entry_price=60_000.0, size=2.0, mark_price=58_000.0),
+        dict(symbol=syms[1], side="short", entry_price=3_000.0, size=20.0, mark_price=3_100.0),
+    ]
+    acct = venues.cross_margin(v, pos, 20_000.0, as_of=as_of)
+    f = acct.positions
+    for i in range(2):
+        lp = f["liquidation_price"].iloc[i]
+        s = 1.0 if f["side"].iloc[i] == "long" else -1.0
+        e, q = f["entry_price"].iloc[i], f["size"].iloc[i]
+        other = 1 - i
+        equity = acct.wallet_balance + s * q * (lp - e) + f["unrealized_pnl"].iloc[other]
+        mm = v.maintenance_margin(f["symbol"].iloc[i], q, lp, as_of=as_of)
+        assert equity == pytest.approx(mm + f["maintenance_margin"].iloc[other], rel=1e-9)
+    assert acct.distance_to_liquidation == pytest.approx(
+        (acct.equity - acct.total_maintenance_margin) / acct.equity
+    )
