@@ -650,3 +650,17 @@ def test_cross_account_equity_at_liquidation_equals_total_maintenance(
     assert acct.distance_to_liquidation == pytest.approx(
         (acct.equity - acct.total_maintenance_margin) / acct.equity
     )
+
+
+def test_bybit_recorded_position() -> None:
+    # source: vc.BYBIT_POSITION_SOURCE. Not from the profile alone: ETHUSDT is not shipped; the
+    # base MMR (0.5%, Bybit's first risk limit) and the 0.05 tick are given via with_market.
+    # IM = positionValue / leverage (positionBalance adds the fee to close, which Bybit's LP
+    # formula leaves out); maintenance at entry; prices rounded up to the tick (long).
+    c = vc.BYBIT_POSITION
+    v = BYC.with_market("ETHUSDT", maintenance_margin_rate=0.005, tick_size=0.05)
+    im = c["positionValue"] / c["leverage"]
+    lp = v.liquidation_price("ETHUSDT", "buy", c["entryPrice"], c["size"], im)
+    bp = v.bankruptcy_price("ETHUSDT", "buy", c["entryPrice"], c["size"], im)
+    assert lp == pytest.approx(c["liqPrice"], rel=1e-9)  # exact 919.0955 -> 919.10
+    assert bp == pytest.approx(c["bustPrice"], rel=1e-9)  # exact 913.105 -> 913.15

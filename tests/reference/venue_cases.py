@@ -222,3 +222,23 @@ BINANCE_POSITION_RISK: list[tuple[str, float, float, float, float, float, float]
     ("BLURUSDT", 14.0, 0.721575, 2.52551250, 0.72110000, 0.54942259, 0.015),
     ("BLURUSDT", -28.0, 0.72165, 5.04210448, 0.72110000, 0.88839917, 0.015),
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Bybit linear position (v5 position/list shape, 2022-11) quoted in a ccxt-style bybit
+# parsePosition comment, found through the riskkit search index (file id 47251202679; the index
+# does not give its repository). Isolated (tradeMode 1), riskId 11 (first risk limit).
+# ---------------------------------------------------------------------------------------------
+BYBIT_POSITION_SOURCE = (
+    "public GitHub file (bybit parsePosition comment), search index id 47251202679"
+)
+BYBIT_POSITION = {
+    "symbol": "ETHUSDT",
+    "side": "Buy",
+    "size": 0.10,
+    "positionValue": 119.845,
+    "entryPrice": 1198.45,
+    "leverage": 4.2,
+    "positionBalance": 28.58931118,  # = IM + estimated fee to close (0.06% of bust value)
+    "liqPrice": 919.10,
+    "bustPrice": 913.15,
+}
