@@ -664,3 +664,22 @@ def test_bybit_recorded_position() -> None:
     bp = v.bankruptcy_price("ETHUSDT", "buy", c["entryPrice"], c["size"], im)
     assert lp == pytest.approx(c["liqPrice"], rel=1e-9)  # exact 919.0955 -> 919.10
     assert bp == pytest.approx(c["bustPrice"], rel=1e-9)  # exact 913.105 -> 913.15
+
+
+def test_okx_recorded_cross_position() -> None:
+    # source: vc.OKX_POSITION_SOURCE. Two equations (mgnRatio and liqPx) in two unknowns
+    # (equity, fee rate) give the fee rate reserved in maintenance: exactly 0.05%, the profile's
+    # taker rate. The tier rate (mmr / notional at mark = 0.8%) is taken from the response:
+    # ETH-USDT-SWAP tiers are not shipped.
+    c = vc.OKX_POSITION
+    q = c["pos"] * c["ctVal"]
+    mmr = c["mmr"] / (q * c["markPx"])
+    assert mmr == pytest.approx(0.008, rel=1e-12)
+    ok = venues.get("okx").with_market("ETH-USDT-SWAP", maintenance_margin_rate=0.008)
+    f = ok.taker_fee_rate
+    equity = c["mgnRatio"] * (c["mmr"] + f * q * c["markPx"])
+    wallet = equity - c["upl"]  # one position: margin = wallet balance
+    lp = ok.liquidation_price("ETH-USDT-SWAP", "long", c["avgPx"], q, wallet, "cross")
+    assert lp == pytest.approx(c["liqPx"], rel=1e-9)
+    mm = ok.maintenance_margin("ETH-USDT-SWAP", q, c["markPx"], margin_mode="cross")
+    assert mm == pytest.approx(c["mmr"] + f * q * c["markPx"], rel=1e-12)

@@ -242,3 +242,24 @@ BYBIT_POSITION = {
     "liqPrice": 919.10,
     "bustPrice": 913.15,
 }
+
+# ---------------------------------------------------------------------------------------------
+# OKX API v5 docs, "GET /api/v5/tradingBot/signal/positions" response example (a cross
+# ETH-USDT-SWAP position), as stored in a public GitHub copy of the docs (riskkit search index
+# id 54488925322). pos in contracts of 0.01 ETH (notionalUsd = 0.15 x markPx); mmr is the
+# maintenance margin in USDT; mgnRatio = equity / (mmr + liquidation fee).
+# ---------------------------------------------------------------------------------------------
+OKX_POSITION_SOURCE = "OKX API v5 docs (signal bot positions example), search index id 54488925322"
+OKX_POSITION = {
+    "instId": "ETH-USDT-SWAP",
+    "avgPx": 1597.74,
+    "markPx": 1584.33,
+    "pos": 15,
+    "ctVal": 0.01,
+    "mgnMode": "cross",
+    "mgnRatio": 11.719278420807477,
+    "mmr": 1.9011959999999997,
+    "notionalUsd": 237.75168928499997,
+    "upl": -2.0115000000000123,
+    "liqPx": 1438.7380360728976,
+}
