@@ -1,0 +1,685 @@
+"""Tests of riskkit.venues: published examples, recorded venue cases, properties, adapters.
+
+Published examples come from tests/reference/venue_examples.py (id, URL and status there) and
+the Deribit page; recorded cases from tests/reference/venue_cases.py (file path and commit
+there). Every case goes through a venue profile; where a case needs more than the profile (a
+mocked tier, a symbol we ship no tiers for) the test says which override it uses and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import venue_cases as vc
+from reference.venue_examples import EXAMPLES
+
+from riskkit import venues
+from riskkit.exceptions import TierMismatchWarning
+from riskkit.margin import MarginTiers
+from riskkit.venues import binance as bn_raw
+from riskkit.venues import deribit as deribit_mod
+from riskkit.venues import hyperliquid as hl_mod
+
+
+def _exp(key: str) -> float:
+    return float(EXAMPLES[key]["expected"])  # type: ignore[arg-type]
+
+
+def _tol(key: str) -> float:
+    return float(EXAMPLES[key]["abs_tol"])  # type: ignore[arg-type]
+
+
+BN = venues.get("binance-usdm")
+CM = venues.get("binance-coinm")
+BYC = venues.get("bybit-classic")
+HL = venues.get("hyperliquid")
+
+
+# ============================================================================ registry
+def test_available_lists_every_profile() -> None:
+    names = venues.available()
+    for need in (
+        "binance-usdm",
+        "binance-coinm",
+        "bybit",
+        "bybit-classic",
+        "okx",
+        "bitmex",
+        "deribit",
+        "hyperliquid",
+        "dydx",
+        "gate",
+    ):
+        assert need in names
+    assert names == sorted(names)
+
+
+def test_get_returns_frozen_venue_and_rejects_unknown() -> None:
+    v = venues.get("okx")
+    assert isinstance(v, venues.Venue)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.name = "x"  # type: ignore[misc]
+    with pytest.raises(ValueError, match=r"name must be one of .*binance-usdm.*got 'ftx'"):
+        venues.get("ftx")
+
+
+def test_every_snapshot_has_provenance() -> None:
+    for name in venues.available():
+        v = venues.get(name)
+        assert v.sources, name
+        frame = v.to_frame()
+        assert {"symbol", "effective", "verified", "source_url"} <= set(frame.columns)
+        for m in v.markets:
+            for s in m.snapshots:
+                assert s.source_url and s.retrieved and s.how_verified, (name, m.symbol)
+                if not s.verified:
+                    assert any(
+                        w in s.how_verified
+                        for w in ("NOT", "not", "from the notes", "Values from", "Base rate")
+                    ), (name, m.symbol)
+        assert "<table" in v._repr_html_()
+        assert len(v.summary()) == 10
+
+
+def test_symbols_venue_and_ccxt_forms() -> None:
+    a = BN.liquidation_price("BTCUSDT", "long", 50_000.0, 10.0, 50_000.0)
+    b = BN.liquidation_price("BTC/USDT:USDT", "long", 50_000.0, 10.0, 50_000.0)
+    c = HL.liquidation_price("BTC", "long", 50_000.0, 1.0, 5_000.0)
+    d = HL.liquidation_price("BTC/USDC:USDC", "long", 50_000.0, 1.0, 5_000.0)
+    assert a == b and c == d
+    assert CM.market("BTC/USD:BTC").symbol == "BTCUSD_PERP"
+    with pytest.raises(ValueError, match=r"symbol must be one of .*BTCUSDT.*got 'FOO'"):
+        BN.liquidation_price("FOO", "long", 1.0, 1.0, 1.0)
+
+
+# ============================================================================ published examples
+def test_binance_usdm_published() -> None:
+    t = BN.tiers("BTCUSDT", as_of="2021-06-01")
+    assert t.maintenance_amount[2] == _exp("BN-USDM-CUM-L3")
+    assert t.lookup(264_000.0)[0] == _exp("BN-USDM-LOOKUP-264K")
+    assert t.lookup(500_000.0)[1] == _exp("BN-USDM-LOOKUP-500K")
+    # maintenance margin = notional x MMR - cum, at a price of 1 so that size is the notional
+    eth = BN.maintenance_margin("ETHUSDT", 4_918_775.081, 1.0, as_of="2021-06-01")
+    btc = BN.maintenance_margin("BTCUSDT", 3_500_032.458, 1.0, as_of="2021-06-01")
+    assert eth == pytest.approx(_exp("BN-USDM-MM-ETH"), abs=_tol("BN-USDM-MM-ETH"))
+    assert btc == pytest.approx(_exp("BN-USDM-MM-BTC"), abs=_tol("BN-USDM-MM-BTC"))
+    # the page's own inputs: margin = WB - TMM1 + UPNL1 (by hand 26,310.23)
+    m = 1_535_443.01 - 356_512.508 - 447_482.100
+    lp = BN.liquidation_price("BTCUSDT", "long", 32_481.980, 109.488, m, "cross", "2021-06-01")
+    key = "BN-USDM-CROSS-BTC-PAGE-INPUTS"
+    assert round(lp, 2) == pytest.approx(_exp(key), abs=_tol(key))
+    iso = BN.liquidation_price("ETHUSDT", 1, 1_456.84, 3_683.979, 1_535_443.01, as_of="2021-06-01")
+    assert round(iso, 2) == pytest.approx(_exp("BN-USDM-ISOLATED-ETH"), abs=1e-9)
+
+
+def test_binance_usdm_cross_account_published() -> None:
+    pos = [
+        {"symbol": s, "side": "long", "entry_price": e, "size": q, "mark_price": p}
+        for s, q, e, p in vc.FREQTRADE_BINANCE_CROSS
+    ]
+    acct = venues.cross_margin(BN, pos, vc.FREQTRADE_BINANCE_CROSS_WALLET, as_of="2021-06-01")
+    lp = acct.positions.set_index("symbol")["liquidation_price"].round(2)
+    assert lp["BTCUSDT"] == pytest.approx(_exp("BN-USDM-CROSS-BTC"), abs=1e-9)
+    assert lp["ETHUSDT"] == pytest.approx(_exp("BN-USDM-CROSS-ETH"), abs=1e-9)
+    assert acct.equity == pytest.approx(acct.wallet_balance + acct.total_unrealized_pnl)
+    assert acct.margin_ratio == pytest.approx(acct.total_maintenance_margin / acct.equity)
+    assert 0 < acct.distance_to_liquidation < 1
+    assert acct.buffer == pytest.approx(acct.equity - acct.total_maintenance_margin)
+    assert "<table" in acct._repr_html_() and len(acct.summary()) == 7
+    assert (acct.positions["distance_to_liquidation"] > 0).all()
+
+
+def test_binance_coinm_published() -> None:
+    mm = CM.maintenance_margin("BTCUSD_PERP", 100 * 100.0, 25_000.0)  # 100 contracts x 100 USD
+    assert mm == pytest.approx(_exp("BN-COINM-MM"), abs=_tol("BN-COINM-MM"))
+    rate, amount = CM.tiers("BTCUSD_PERP").lookup(300.0)
+    assert (rate, amount) == pytest.approx(EXAMPLES["BN-COINM-LOOKUP-300"]["expected"])
+    lp = CM.liquidation_price("BTC/USD:BTC", "long", 45_000.0, 10_000_000.0, 101.0, "cross")
+    assert lp == pytest.approx(_exp("BN-COINM-CROSS-CALC"), abs=_tol("BN-COINM-CROSS-CALC"))
+
+
+def test_bybit_published() -> None:
+    lp = BYC.liquidation_price("BTCUSDT", "long", 20_000.0, 1.0, 400.0)
+    assert lp == pytest.approx(_exp("BY-USDT-ISO-LONG"), abs=_tol("BY-USDT-ISO-LONG"))
+    bp = BYC.bankruptcy_price("BTCUSDT", "long", 10_000.0, 1.0, 200.0)
+    assert bp == pytest.approx(_exp("BY-USDT-BANKRUPTCY"), abs=_tol("BY-USDT-BANKRUPTCY"))
+    n, e = 5_000.0, 7_890.08
+    m = n / e / 50  # 50x isolated
+    # Bybit rounds to the 0.5 tick toward entry: exact 7,773.48 -> 7,773.50, 7,735.37 -> 7,735.50
+    assert BYC.liquidation_price("BTCUSD", "long", e, n, m) == _exp("BY-INV-ISO-LP")
+    assert BYC.bankruptcy_price("BTCUSD", "long", e, n, m) == _exp("BY-INV-ISO-BP")
+    exact = BYC.liquidation_price("BTCUSD", "long", e, n, m, round_to_tick=False)
+    assert exact == pytest.approx(7_773.48, abs=0.005)
+    # inverse cross, fee to close reserved at the bankruptcy price (taker 0.075%)
+    bp = BYC.bankruptcy_price(
+        "BTCUSD", "long", 8_000.0, 10_000.0, 0.5, "cross", round_to_tick=False
+    )
+    assert bp == pytest.approx(_exp("BY-INV-CROSS-BP"), abs=_tol("BY-INV-CROSS-BP"))
+    lp = BYC.liquidation_price("BTCUSD", "long", 8_000.0, 10_000.0, 0.5, "cross")
+    assert lp == _exp("BY-INV-CROSS-LP")
+    # Unified account, inverse isolated (page formula; result truncated on the page, no rounding)
+    uta = venues.get("bybit").liquidation_price(
+        "BTCUSD", "long", 50_000.0, 60_000.0, 0.12, round_to_tick=False
+    )
+    assert uta == pytest.approx(_exp("BY-UTA-INV-ISO"), abs=_tol("BY-UTA-INV-ISO"))
+
+
+def test_mcs_bybit_style_published() -> None:
+    # MCS (Bybit-style inverse, MM at entry, 10x at 2,000, MMR 0.5%); MCS prints 2 dp, no tick
+    n, e = 10_000.0, 2_000.0
+    kw = {"maintenance_margin_rate": 0.005, "round_to_tick": False}
+    lo = BYC.liquidation_price("BTCUSD", "long", e, n, n / e / 10, **kw)
+    hi = BYC.liquidation_price("BTCUSD", "short", e, n, n / e / 10, **kw)
+    assert lo == pytest.approx(_exp("MCS-INV-LONG"), abs=_tol("MCS-INV-LONG"))
+    assert hi == pytest.approx(_exp("MCS-INV-SHORT"), abs=_tol("MCS-INV-SHORT"))
+
+
+def test_hyperliquid_published() -> None:
+    t = HL.tiers("BTC", as_of="2025-06-01")
+    assert t.maintenance_amount[1] == pytest.approx(_exp("HL-TIER2-DEDUCTION"), abs=1e-6)
+    assert t.maintenance_margin_rate.tolist() == [0.0125, 0.025]  # 1/(2 x 40), 1/(2 x 20)
+    assert hl_mod.maintenance_rate(40.0) == 0.0125
+
+
+def test_bitmex_okx_dydx_deribit_published() -> None:
+    bm = venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 10_000.0, 0.01)
+    assert bm == pytest.approx(_exp("BITMEX-XBTUSD"), abs=_tol("BITMEX-XBTUSD"))
+    ok = venues.get("okx").liquidation_price("BTC-USDT-SWAP", "long", 60_000.0, 1.0, 6_000.0)
+    assert ok == pytest.approx(_exp("OKX-SWAP"), abs=_tol("OKX-SWAP"))
+    dx = venues.get("dydx").with_market("ABC-USD", maintenance_margin_rate=0.03)
+    assert dx.bankruptcy_price("ABC-USD", "short", 1.0, 500.0, 100.0) == pytest.approx(
+        _exp("DYDX-BANKRUPTCY"), abs=_tol("DYDX-BANKRUPTCY")
+    )
+    assert dx.maintenance_margin("ABC-USD", 500.0, 1.0) == pytest.approx(
+        _exp("DYDX-MM"), abs=_tol("DYDX-MM")
+    )
+    lp = venues.get("dydx").liquidation_price(
+        "ETH-USD", "short", 3_000.0, 3.0, 1_000.0, maintenance_margin_rate=0.05
+    )
+    assert lp == pytest.approx(_exp("DYDX-LP"), abs=_tol("DYDX-LP"))
+    # Deribit Linear Perpetual page (support.deribit.com/hc/en-us/articles/25944738177565):
+    d = venues.get("deribit")
+    assert d.maintenance_margin("BTC_USDC-PERPETUAL", 25.0, 100_000.0) == pytest.approx(28_125.0)
+    assert deribit_mod.maintenance_rate("BTC_USDC-PERPETUAL", 25.0) == pytest.approx(0.01125)
+    imr = d.initial_margin_rate("BTC_USDC-PERPETUAL", 2.5e6, size=25.0)
+    assert imr * 2.5e6 == pytest.approx(53_125.0)
+    assert d.initial_margin_rate("BTC_USDC-PERPETUAL", 3.5e7, size=350.0) * 3.5e7 == (
+        pytest.approx(1_312_500.0)
+    )
+    sol = d.initial_margin_rate("SOL/USDC:USDC", 1.2e6, size=6_000.0)
+    assert sol * 1.2e6 == pytest.approx(84_000.0)
+
+
+def test_hyperliquid_docs_formula_equals_profile() -> None:
+    # docs: liq = price - side * margin_available / size / (1 - l * side), at entry
+    for side in (1.0, -1.0):
+        e, q, margin, lev = 60_000.0, 0.5, 3_000.0, 40.0
+        mm = q * e * 0.5 / lev
+        docs = hl_mod.docs_liquidation_price(e, side, margin - mm, q, lev)
+        ours = HL.liquidation_price("BTC", side, e, q, margin, as_of="2025-06-01")
+        assert ours == pytest.approx(docs, rel=1e-12)
+
+
+# ============================================================================ recorded cases
+def _hl_tolerance(q: float, m: float, expected: float) -> float:
+    # collateral is recorded to 1e-6 USDC: the price is known to 0.5e-6 / (Q (1 -+ m))
+    return max(1e-6 * abs(expected), 0.5e-6 / (q * (1 - m)))
+
+
+@pytest.mark.parametrize("case", vc.FREQTRADE_HL, ids=lambda c: f"{c[0][:4]}{c[1]}{c[5]:g}x")
+def test_freqtrade_hyperliquid_recorded(case: tuple) -> None:
+    # source: vc.FREQTRADE_HL_SOURCE; from the profile alone (2024-09 snapshot)
+    sym, side, e, q, col, _lev, expected = case
+    p = HL.liquidation_price(sym, side, e, q, col, as_of="2024-10-01")
+    m = HL.tiers(sym, as_of="2024-10-01").maintenance_margin_rate[0]
+    assert p == pytest.approx(expected, abs=_hl_tolerance(q, m, expected))
+    if (sym, side, e) != ("BTC/USDC:USDC", "long", 63287.0):
+        # all but one to 1e-6 relative; the 1x BTC long liquidates at 22.37 (3.5e-4 of entry),
+        # where the 6-dp collateral fixes the price only to ~6e-5 relative (see _hl_tolerance)
+        assert abs(p / expected - 1) < 1e-6
+    # cross with the collateral as the whole wallet gives the same price (one position)
+    acct = venues.cross_margin(
+        HL,
+        [dict(symbol=sym, side=side, entry_price=e, size=q, mark_price=e)],
+        col,
+        as_of="2024-10-01",
+    )
+    assert acct.positions["liquidation_price"].iloc[0] == pytest.approx(p, rel=1e-12)
+
+
+@pytest.mark.parametrize("case", vc.FREQTRADE_HL_HIP3, ids=lambda c: c[0].split("/")[0])
+def test_freqtrade_hyperliquid_hip3(case: tuple) -> None:
+    # HIP-3 markets are not in the profile: max leverage from the fixture (10)
+    sym, side, e, q, col, lev, expected = case
+    p = HL.liquidation_price(sym, side, e, q, col, max_leverage=lev)
+    assert p == pytest.approx(expected, rel=1e-12)
+
+
+def test_ccxt_hyperliquid_recorded_states() -> None:
+    # source: vc.CCXT_HL_SOURCE
+    hip3 = hl_mod.from_clearinghouse_state(vc.CCXT_HL_HIP3_STATE)
+    row = hip3.iloc[0]
+    assert row["liquidation_price"] == pytest.approx(64.2010892308, rel=1e-9)
+    assert abs(row["relative_difference"]) < 1e-9
+    cross = hl_mod.from_clearinghouse_state(vc.CCXT_HL_CROSS_STATE)
+    # venue reports null (cannot be liquidated): riskkit gives NaN for both, from the profile
+    assert cross["reported_liquidation_price"].isna().all()
+    assert cross["liquidation_price"].isna().all()
+    assert cross["maintenance_margin"].sum() == pytest.approx(141.579994, rel=1e-6)
+    assert np.isinf(cross["distance_to_liquidation"]).all()
+
+
+def test_freqtrade_binance_recorded() -> None:
+    # source: vc.FREQTRADE_BINANCE_SOURCE; from the 2021-03 profile snapshot (tier at the LP)
+    for sym, wb, q, e, mmr, cum, expected in vc.FREQTRADE_BINANCE_ISOLATED:
+        p = BN.liquidation_price(sym, "long", e, q, wb, as_of="2021-06-01")
+        assert round(p, 2) == pytest.approx(expected, rel=1e-6)
+        k = BN.tiers(sym, as_of="2021-06-01").tier_index(q * p)
+        assert BN.tiers(sym, as_of="2021-06-01").lookup(q * p) == (mmr, cum), k
+
+
+@pytest.mark.parametrize("case", vc.FREQTRADE_BINANCE_LOOKUPS, ids=lambda c: f"{c[0]}-{c[1]:g}")
+def test_freqtrade_binance_tier_lookups(case: tuple) -> None:
+    sym, notional, mmr, amount = case
+    rate, amt = BN.tiers(sym, as_of="2022-03-01").lookup(notional)
+    assert (round(rate, 8), round(amt, 8)) == (mmr, amount)
+
+
+@pytest.mark.parametrize("case", vc.FREQTRADE_GENERIC, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]:g}x")
+def test_freqtrade_generic_with_mocked_tier(case: tuple) -> None:
+    # Not from the profile alone: freqtrade mocks the tier (mmr 0.01, amount 0.01) and uses
+    # taker 0.0006; Gate/OKX and Bybit drop the amount. Overrides reproduce each formula.
+    ex, side, lev, e, q, expected = case
+    margin = q * e / lev
+    if ex == "binance":
+        t = MarginTiers(
+            np.array([0.0]),
+            np.array([np.inf]),
+            np.array([0.01]),
+            np.array([0.01]),
+            np.array([125.0]),
+        )
+        p = BN.liquidation_price("BTCUSDT", side, e, q, margin, tiers=t)
+    elif ex == "bybit":
+        p = BYC.liquidation_price("BTCUSDT", side, e, q, margin, maintenance_margin_rate=0.01)
+    else:
+        v, sym = (
+            (venues.get("okx"), "BTC-USDT-SWAP")
+            if ex == "okx"
+            else (venues.get("gate"), "BTC_USDT")
+        )
+        p = v.liquidation_price(
+            sym, side, e, q, margin, fee_rate=0.0006, maintenance_margin_rate=0.01
+        )
+    assert p == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("case", vc.BINANCE_POSITION_RISK, ids=lambda c: f"{c[0]}{c[1]:g}")
+def test_binance_position_risk_recorded(case: tuple) -> None:
+    # source: vc.BINANCE_POSITION_RISK_SOURCE. Not from the profile alone: DOGE/AGIX/BLUR
+    # brackets are not shipped; the tier-1 MMR is given through with_market.
+    sym, amt, e, wallet, mark, reported, mmr = case
+    v = BN.with_market(sym, maintenance_margin_rate=mmr)
+    row = {
+        "symbol": sym,
+        "positionAmt": str(amt),
+        "entryPrice": str(e),
+        "markPrice": str(mark),
+        "marginType": "isolated",
+        "isolatedWallet": str(wallet),
+        "liquidationPrice": str(reported),
+        "positionSide": "SHORT" if amt < 0 else "LONG",
+    }
+    out = bn_raw.from_position_risk([row], venue=v).iloc[0]
+    # 1e-6 relative except the second DOGE row (3.6e-5, implied MMR 0.500004%): unexplained;
+    # an isolatedWallet 2.4e-4 USDT different from the recorded one (about one funding payment
+    # on this 5.4 USDT position) when Binance computed its price would account for it
+    tol = 5e-5 if e == 0.175896779661 else 1e-6
+    assert out["liquidation_price"] == pytest.approx(reported, rel=tol)
+    assert out["reported_liquidation_price"] == reported
+
+
+def test_not_reproducible_cases() -> None:
+    """Cases that cannot be reproduced from a single position, and why.
+
+    * freqtrade ``test_get_liquidation_price1`` NEAR/USDT:USDT: its fields are not mutually
+      consistent (no margin among initialMargin 1.51072 / 1.52549075 with MMR 2.5% gives the
+      reported 17.47); the test checks that freqtrade passes the venue number through.
+    * Binance API docs' hedge-mode BTCUSDT cross example (liquidation 19,731.455): cross, the
+      wallet balance and other positions are not in the response.
+    * Hyperliquid cross positions of a multi-position account without crossMarginSummary.
+    """
+    c = vc.FREQTRADE_NEAR
+    v = BN.with_market("NEARUSDT", maintenance_margin_rate=c["mmr"])
+    for m in (c["initial_margin"], c["wallet"]):
+        p = v.liquidation_price("NEARUSDT", "long", c["entry"], c["size"], m)
+        assert abs(p / c["reported"] - 1) > 1e-3
+
+
+# ============================================================================ as_of, sides, NaN
+def test_as_of_selects_snapshot_and_rejects_early_dates() -> None:
+    rates = [
+        HL.tiers("SOL", as_of=d).maintenance_margin_rate[0]
+        for d in ("2024-03-05", "2024-10-01", "2025-06-01")
+    ]
+    assert rates == [0.01, 0.025, 0.025]
+    assert BN.tiers("BTCUSDT", as_of="2021-12-31").notional_cap[3] == 10_000_000
+    assert BN.tiers("BTCUSDT", as_of=pd.Timestamp("2022-02-07")).notional_cap[3] == 7_500_000
+    with pytest.raises(
+        ValueError,
+        match=r"as_of must not precede the first snapshot of "
+        r"binance-usdm BTCUSDT \(2021-03-26\); got 2020-01-01",
+    ):
+        BN.liquidation_price("BTCUSDT", "long", 1.0, 1.0, 0.5, as_of="2020-01-01")
+    with pytest.raises(ValueError, match="as_of must be a date"):
+        BN.tiers("BTCUSDT", as_of="not a date")
+
+
+def test_tier_from_notional_not_collateral() -> None:
+    lo = BN.maintenance_margin("BTCUSDT", 20.0, 50_000.0, margin=10_000.0, as_of="2021-06-01")
+    hi = BN.maintenance_margin("BTCUSDT", 20.0, 50_000.0, margin=900_000.0, as_of="2021-06-01")
+    assert lo == hi == pytest.approx(1e6 * 0.025 - 16_300)  # tier 4 from 1,000,000 notional
+    # the tier is the one of the notional at the liquidation price (~940,000: tier 3), not of
+    # the entry notional (1,000,000: tier 4) and never of the collateral (60,000: tier 2)
+    t = BN.tiers("BTCUSDT", as_of="2021-06-01")
+    p = BN.liquidation_price("BTCUSDT", "long", 50_000.0, 20.0, 60_000.0, as_of="2021-06-01")
+    assert int(t.tier_index(20.0 * p)) == 2 and int(t.tier_index(60_000.0)) == 1
+    flat = BN.liquidation_price(
+        "BTCUSDT", "long", 50_000.0, 20.0, 60_000.0 + 1_300.0, maintenance_margin_rate=0.01
+    )
+    assert p == pytest.approx(flat, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("long", "short"), [("long", "short"), (1, -1), ("buy", "sell"), ("BUY", "Sell")]
+)
+def test_side_forms(long: object, short: object) -> None:
+    ref = BN.liquidation_price("BTCUSDT", "long", 50_000.0, 1.0, 5_000.0)
+    assert BN.liquidation_price("BTCUSDT", long, 50_000.0, 1.0, 5_000.0) == ref
+    s = BN.liquidation_price("BTCUSDT", short, 50_000.0, 1.0, 5_000.0)
+    assert s > 50_000.0
+    with pytest.raises(ValueError, match=r"side must be 'long'/'short', 'buy'/'sell' or \+1/-1"):
+        BN.liquidation_price("BTCUSDT", "up", 50_000.0, 1.0, 5_000.0)
+
+
+def test_cannot_be_liquidated_is_nan_everywhere() -> None:
+    assert math.isnan(venues.CANNOT_LIQUIDATE)
+    assert math.isnan(BN.liquidation_price("BTCUSDT", "long", 100.0, 1.0, 150.0))  # linear long
+    # inverse short with margin >= coin notional (N/E = 1 BTC)
+    assert math.isnan(CM.liquidation_price("BTCUSD_PERP", "short", 10_000.0, 10_000.0, 1.5))
+    assert math.isnan(HL.liquidation_price("ETH", "long", 100.0, 1.0, 120.0))
+    d = venues.get("deribit").liquidation_price("BTC_USDC-PERPETUAL", -1, 100.0, 1.0, 1e3)
+    assert d > 100.0  # a linear short is always liquidatable at some price
+    out = BN.liquidation_price("BTCUSDT", ["long", "long"], 100.0, 1.0, np.array([150.0, 10.0]))
+    assert np.isnan(out[0]) and out[1] > 0
+
+
+def test_vectorised_numpy_and_series() -> None:
+    e = pd.Series([50_000.0, 40_000.0, 30_000.0], index=["a", "b", "c"], name="entry")
+    out = BN.liquidation_price("BTCUSDT", "long", e, 1.0, e / 10)
+    assert isinstance(out, pd.Series) and list(out.index) == ["a", "b", "c"]
+    one = [BN.liquidation_price("BTCUSDT", "long", x, 1.0, x / 10) for x in e]
+    np.testing.assert_allclose(out.to_numpy(), one, rtol=1e-12)
+    arr = HL.liquidation_price("BTC", np.array([1, -1]), np.array([5e4, 5e4]), 1.0, 5e3)
+    assert arr.shape == (2,) and arr[0] < 5e4 < arr[1]
+
+
+def test_batch_matches_single_venue_calls() -> None:
+    rng = np.random.default_rng(0)
+    n = 200
+    pool = [
+        ("binance-usdm", "BTCUSDT"),
+        ("hyperliquid", "ETH"),
+        ("okx", "BTC-USDT-SWAP"),
+        ("bybit-classic", "BTCUSDT"),
+        ("deribit", "BTC_USDC-PERPETUAL"),
+    ]
+    pick = rng.integers(0, len(pool), n)
+    ven = np.array([pool[i][0] for i in pick], dtype=object)
+    sym = np.array([pool[i][1] for i in pick], dtype=object)
+    side = rng.choice([-1.0, 1.0], n)
+    e = rng.uniform(1e3, 5e4, n)
+    q = rng.uniform(0.1, 2.0, n)
+    m = q * e / rng.uniform(2, 20, n)
+    got = venues.liquidation_prices(ven, sym, side, e, q, m)
+    cat = venues.liquidation_prices(
+        pd.Categorical(ven), pd.Series(sym, dtype="category"), side, e, q, m
+    )
+    np.testing.assert_array_equal(got, cat)
+    srt = np.argsort(pd.Categorical(ven).codes * 10 + pd.Categorical(sym).codes, kind="stable")
+    grouped = venues.liquidation_prices(ven[srt], sym[srt], side[srt], e[srt], q[srt], m[srt])
+    np.testing.assert_allclose(grouped, got[srt], rtol=1e-12)
+    with pytest.raises(ValueError, match="one value per position"):
+        venues.liquidation_prices(ven[:3], sym, side, e, q, m)
+    for i in range(0, n, 17):
+        one = venues.get(ven[i]).liquidation_price(sym[i], side[i], e[i], q[i], m[i])
+        assert got[i] == pytest.approx(one, rel=1e-12)
+
+
+# ============================================================================ properties
+LINEAR = [
+    ("binance-usdm", "BTCUSDT"),
+    ("hyperliquid", "BTC"),
+    ("okx", "BTC-USDT-SWAP"),
+    ("deribit", "BTC_USDC-PERPETUAL"),
+    ("dydx", "BTC-USD"),
+    ("bybit", "BTCUSDT"),
+    ("bybit-classic", "BTCUSDT"),
+]
+INVERSE = [("binance-coinm", "BTCUSD_PERP"), ("bitmex", "XBTUSD"), ("okx", "BTC-USD-SWAP")]
+
+
+def _equity(contract: str, s: float, e: float, q: float, m: float, p: float) -> float:
+    return m + s * q * (p - e) if contract == "linear" else m + s * q * (1 / e - 1 / p)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    k=st.integers(0, len(LINEAR) + len(INVERSE) - 1),
+    side=st.sampled_from([1.0, -1.0]),
+    e=st.floats(2_000.0, 100_000.0),
+    notional=st.floats(100.0, 100_000.0),  # inside BitMEX's 200 XBT base risk limit
+    lev=st.floats(1.5, 30.0),
+)
+def test_property_equity_at_liquidation_equals_maintenance(
+    k: int, side: float, e: float, notional: float, lev: float
+) -> None:
+    name, sym = (LINEAR + INVERSE)[k]
+    v = venues.get(name)
+    linear = v.market(sym).contract == "linear"
+    q = notional / e if linear else notional
+    m = notional / lev if linear else notional / e / lev
+    p = v.liquidation_price(sym, side, e, q, m, round_to_tick=False)
+    assert (p < e) if side > 0 else (p > e)  # a long liquidates below entry, a short above
+    mm = v.maintenance_margin(sym, q, p, entry_price=e)
+    assert _equity(v.market(sym).contract, side, e, q, m, p) == pytest.approx(
+        mm, rel=1e-9, abs=1e-9
+    )
+    bp = v.bankruptcy_price(sym, side, e, q, m, round_to_tick=False)
+    assert (bp < p) if side > 0 else (bp > p)
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(0, len(LINEAR) - 1), e=st.floats(100.0, 100_000.0), lev=st.floats(1.5, 20.0))
+def test_property_long_liquidation_rises_with_leverage(k: int, e: float, lev: float) -> None:
+    name, sym = LINEAR[k]
+    v = venues.get(name)
+    q = 1_000.0 / e
+    lo = v.liquidation_price(sym, "long", e, q, 1_000.0 / lev, round_to_tick=False)
+    hi = v.liquidation_price(sym, "long", e, q, 1_000.0 / (lev * 1.2), round_to_tick=False)
+    assert hi > lo
+
+
+# ============================================================================ adapters
+def _ccxt_tiers(with_cum: bool) -> list[dict]:
+    t = BN.tiers("BTCUSDT", as_of="2022-03-01")
+    return [
+        {
+            "minNotional": f,
+            "maxNotional": c,
+            "maintenanceMarginRate": r,
+            "maxLeverage": lv,
+            "info": {"cum": str(a)} if with_cum else {},
+        }
+        for f, c, r, lv, a in zip(
+            t.notional_floor,
+            t.notional_cap,
+            t.maintenance_margin_rate,
+            t.max_leverage,
+            t.maintenance_amount,
+            strict=True,
+        )
+    ]
+
+
+def test_tiers_from_ccxt_reads_or_computes_cum() -> None:
+    read = venues.tiers_from_ccxt(_ccxt_tiers(True), venue="binance", symbol="BTCUSDT")
+    comp = venues.tiers_from_ccxt(_ccxt_tiers(False))
+    np.testing.assert_allclose(read.maintenance_amount, comp.maintenance_amount)
+    for sym, notional, mmr, amount in vc.FREQTRADE_BINANCE_LOOKUPS:
+        if sym == "BTCUSDT":
+            assert read.lookup(notional) == pytest.approx((mmr, amount))
+    # OKX-style integer gaps (freqtrade test_okx fixture shape): 0-2000, 2001-4000, 4001-8000
+    keys = ("minNotional", "maxNotional", "maintenanceMarginRate", "maxLeverage")
+    rows = [(2001, 4000, 0.015, 50), (0, 2000, 0.01, 75), (4001, 8000, 0.02, 20)]
+    okx = venues.tiers_from_ccxt([dict(zip(keys, r, strict=True)) for r in rows])
+    assert okx.notional_floor.tolist() == [0.0, 2000.0, 4000.0]
+    assert okx.lookup(2000.5)[0] == 0.015
+    with pytest.raises(ValueError, match=r"tiers\[0\] is missing \['maxLeverage'\]"):
+        venues.tiers_from_ccxt([{"minNotional": 0, "maxNotional": 1, "maintenanceMarginRate": 0.1}])
+    v = BN.with_market("BTCUSDT", read)
+    assert v.tiers("BTCUSDT").maintenance_amount[-1] == pytest.approx(1.997038e8)
+
+
+def test_position_from_ccxt_single_list_and_cross() -> None:
+    pos = {
+        "symbol": "BTC/USDT:USDT",
+        "side": "long",
+        "contracts": 1.0,
+        "contractSize": 1.0,
+        "entryPrice": 50_000.0,
+        "markPrice": 49_000.0,
+        "collateral": 4_000.0,
+        "unrealizedPnl": -1_000.0,
+        "marginMode": "isolated",
+        "liquidationPrice": 45_226.13,
+    }
+    r = venues.position_from_ccxt(pos, "binance")
+    assert isinstance(r, venues.PositionCheck)
+    assert r.margin == 5_000.0  # collateral - unrealizedPnl
+    assert r.liquidation_price == pytest.approx(
+        BN.liquidation_price("BTCUSDT", "long", 50_000.0, 1.0, 5_000.0)
+    )
+    assert r.difference == pytest.approx(r.liquidation_price - 45_226.13)
+    assert r.distance_to_liquidation == pytest.approx((49_000.0 - r.liquidation_price) / 49_000)
+    assert r.bankruptcy_price == pytest.approx(45_000.0)
+    frame = venues.position_from_ccxt([pos, dict(pos, side="short")], "binance")
+    assert isinstance(frame, pd.DataFrame) and len(frame) == 2
+    assert "<table" in r._repr_html_() and len(r.to_frame()) == 1
+    cross = dict(pos, marginMode="cross")
+    with pytest.raises(ValueError, match="account with 'wallet_balance'"):
+        venues.position_from_ccxt(cross, "binance")
+    rc = venues.position_from_ccxt(cross, "binance", {"wallet_balance": 5_000.0, "positions": []})
+    assert rc.liquidation_price == pytest.approx(r.liquidation_price)
+    with pytest.raises(ValueError, match="exchange must be one of"):
+        venues.position_from_ccxt(pos, "ftx")
+
+
+# ============================================================================ errors
+def test_error_messages_name_argument_rule_value() -> None:
+    with pytest.raises(ValueError, match=r"fee_rate must be None on binance-usdm BTCUSDT"):
+        BN.liquidation_price("BTCUSDT", "long", 1.0, 1.0, 0.5, fee_rate=0.0004)
+    with pytest.raises(ValueError, match=r"fee_rate is required on gate"):
+        venues.get("gate").liquidation_price(
+            "BTC_USDT", "long", 1.0, 1.0, 0.5, maintenance_margin_rate=0.01
+        )
+    with pytest.raises(ValueError, match=r"gate BTC_USDT has no tier snapshot"):
+        venues.get("gate").liquidation_price("BTC_USDT", "long", 1.0, 1.0, 0.5, fee_rate=1e-4)
+    with pytest.raises(ValueError, match=r"max_leverage applies only to .*hyperliquid"):
+        BN.liquidation_price("BTCUSDT", "long", 1.0, 1.0, 0.5, max_leverage=20)
+    with pytest.raises(ValueError, match=r"margin_mode must be one of \('isolated', 'cross'\)"):
+        BN.liquidation_price("BTCUSDT", "long", 1.0, 1.0, 0.5, "portfolio")
+    with pytest.raises(ValueError, match=r"fee_rate must be in \[0, 0.1\)"):
+        venues.get("okx").liquidation_price("BTC-USDT-SWAP", "long", 1.0, 1.0, 0.5, fee_rate=5)
+    with pytest.raises(ValueError, match="entry_price must be > 0"):
+        BN.liquidation_price("BTCUSDT", "long", -1.0, 1.0, 0.5)
+    with pytest.raises(ValueError, match="entry_price is required on bybit"):
+        venues.get("bybit").maintenance_margin("BTCUSDT", 1.0, 100.0)
+    with pytest.raises(ValueError, match="oi_lower_cap and oi_upper_cap must be finite"):
+        venues.get("dydx").initial_margin_rate("BTC-USD", 1e6, open_interest=1e7)
+    with pytest.warns(TierMismatchWarning):
+        venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 5e6, 50.0)
+
+
+def test_dydx_open_interest_scaling() -> None:
+    d = venues.get("dydx")
+    assert d.initial_margin_rate("BTC-USD", 1e6) == pytest.approx(0.05)
+    kw = {"oi_lower_cap": 20e6, "oi_upper_cap": 50e6}
+    assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=10e6, **kw) == pytest.approx(0.05)
+    assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=80e6, **kw) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "syms", "as_of"),
+    [("binance-usdm", ("BTCUSDT", "ETHUSDT"), "2021-06-01"), ("hyperliquid", ("BTC", "ETH"), None)],
+)
+def test_cross_account_equity_at_liquidation_equals_total_maintenance(
+    name: str, syms: tuple[str, str], as_of: str | None
+) -> None:
+    v = venues.get(name)
+    pos = [
+        dict(symbol=syms[0], side="long", entry_price=60_000.0, size=2.0, mark_price=58_000.0),
+        dict(symbol=syms[1], side="short", entry_price=3_000.0, size=20.0, mark_price=3_100.0),
+    ]
+    acct = venues.cross_margin(v, pos, 20_000.0, as_of=as_of)
+    f = acct.positions
+    for i in range(2):
+        lp = f["liquidation_price"].iloc[i]
+        s = 1.0 if f["side"].iloc[i] == "long" else -1.0
+        e, q = f["entry_price"].iloc[i], f["size"].iloc[i]
+        other = 1 - i
+        equity = acct.wallet_balance + s * q * (lp - e) + f["unrealized_pnl"].iloc[other]
+        mm = v.maintenance_margin(f["symbol"].iloc[i], q, lp, as_of=as_of)
+        assert equity == pytest.approx(mm + f["maintenance_margin"].iloc[other], rel=1e-9)
+    assert acct.distance_to_liquidation == pytest.approx(
+        (acct.equity - acct.total_maintenance_margin) / acct.equity
+    )
+
+
+def test_bybit_recorded_position() -> None:
+    # source: vc.BYBIT_POSITION_SOURCE. Not from the profile alone: ETHUSDT is not shipped; the
+    # base MMR (0.5%, Bybit's first risk limit) and the 0.05 tick are given via with_market.
+    # IM = positionValue / leverage (positionBalance adds the fee to close, which Bybit's LP
+    # formula leaves out); maintenance at entry; prices rounded up to the tick (long).
+    c = vc.BYBIT_POSITION
+    v = BYC.with_market("ETHUSDT", maintenance_margin_rate=0.005, tick_size=0.05)
+    im = c["positionValue"] / c["leverage"]
+    lp = v.liquidation_price("ETHUSDT", "buy", c["entryPrice"], c["size"], im)
+    bp = v.bankruptcy_price("ETHUSDT", "buy", c["entryPrice"], c["size"], im)
+    assert lp == pytest.approx(c["liqPrice"], rel=1e-9)  # exact 919.0955 -> 919.10
+    assert bp == pytest.approx(c["bustPrice"], rel=1e-9)  # exact 913.105 -> 913.15
+
+
+def test_okx_recorded_cross_position() -> None:
+    # source: vc.OKX_POSITION_SOURCE. Two equations (mgnRatio and liqPx) in two unknowns
+    # (equity, fee rate) give the fee rate reserved in maintenance: exactly 0.05%, the profile's
+    # taker rate. The tier rate (mmr / notional at mark = 0.8%) is taken from the response:
+    # ETH-USDT-SWAP tiers are not shipped.
+    c = vc.OKX_POSITION
+    q = c["pos"] * c["ctVal"]
+    mmr = c["mmr"] / (q * c["markPx"])
+    assert mmr == pytest.approx(0.008, rel=1e-12)
+    ok = venues.get("okx").with_market("ETH-USDT-SWAP", maintenance_margin_rate=0.008)
+    f = ok.taker_fee_rate
+    equity = c["mgnRatio"] * (c["mmr"] + f * q * c["markPx"])
+    wallet = equity - c["upl"]  # one position: margin = wallet balance
+    lp = ok.liquidation_price("ETH-USDT-SWAP", "long", c["avgPx"], q, wallet, "cross")
+    assert lp == pytest.approx(c["liqPx"], rel=1e-9)
+    mm = ok.maintenance_margin("ETH-USDT-SWAP", q, c["markPx"], margin_mode="cross")
+    assert mm == pytest.approx(c["mmr"] + f * q * c["markPx"], rel=1e-12)
