@@ -55,6 +55,7 @@ _SUBMODULES = (
     "risk",
     "survival",
     "tables",
+    "venues",
 )
 
 #: Re-exported name -> the module that defines it.

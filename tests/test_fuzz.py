@@ -42,6 +42,7 @@ MODULES = [
     "riskkit.risk",
     "riskkit.survival",
     "riskkit.tables",
+    "riskkit.venues",
     "riskkit.data",
 ]
 

@@ -683,3 +683,11 @@ def test_okx_recorded_cross_position() -> None:
     assert lp == pytest.approx(c["liqPx"], rel=1e-9)
     mm = ok.maintenance_margin("ETH-USDT-SWAP", q, c["markPx"], margin_mode="cross")
     assert mm == pytest.approx(c["mmr"] + f * q * c["markPx"], rel=1e-12)
+
+
+def test_tiers_from_ccxt_rejects_a_list_of_numbers() -> None:
+    # found by tests/test_fuzz.py: a list of floats used to escape as AttributeError
+    with pytest.raises(
+        TypeError, match=r"tiers\[0\] must be a dict \(one ccxt leverage tier\); got float"
+    ):
+        venues.tiers_from_ccxt([0.5, 0.6])

@@ -235,7 +235,7 @@ def _theme() -> dict[str, Any]:
             "title": {"fontSize": 14, "anchor": "start", "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
             # first and last tick labels stay inside the plot: none is cut at the chart's edge
-            "axisX": {"labelFlush": True, "labelOverlap": True},
+            "axisX": {"labelFlush": True, "labelOverlap": True, "labelBound": True},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
             "range": {
                 "category": [

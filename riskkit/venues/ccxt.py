@@ -374,6 +374,10 @@ def tiers_from_ccxt(
         raise ValueError(f"tiers must be a non-empty list of dicts; got {tiers!r}")
     need = ("minNotional", "maxNotional", "maintenanceMarginRate", "maxLeverage")
     for i, t in enumerate(tiers):
+        if not isinstance(t, Mapping):
+            raise TypeError(
+                f"tiers[{i}] must be a dict (one ccxt leverage tier); got {type(t).__name__} {t!r}"
+            )
         missing = [k for k in need if t.get(k) is None]
         if missing:
             raise ValueError(f"tiers[{i}] is missing {missing}; got keys {sorted(t)}")
