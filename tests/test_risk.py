@@ -809,3 +809,14 @@ def test_backtest_var_tz_naive_forecasts_on_tz_aware_returns_are_a_value_error()
         backtest_var(r, v.tz_localize(None), 0.95)
     with pytest.raises(ValueError, match=r"es.index is tz-naive but returns.index is tz-aware"):
         backtest_var(r, v, 0.95, es=v.tz_localize(None))
+
+
+def test_liquidity_adjusted_var_with_a_single_spread_says_what_it_needs() -> None:
+    # regression (issue 12 audit): a scalar spread raised "spread must be one-dimensional"
+    from riskkit.risk import liquidity_adjusted_var
+
+    with pytest.raises(
+        ValueError,
+        match=r"spread must be a sample of relative spreads .* got the single value 0.001",
+    ):
+        liquidity_adjusted_var(pd.Series([0.02, 0.03]), 0.001)

@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from riskkit._errors import scalar_array
 from riskkit._validation import align_series, as_float_array, check_positive, wrap_like
@@ -75,6 +76,12 @@ def bangia_liquidity_cost(spread: Any, a: float = 3.0) -> float:
     >>> round(bangia_liquidity_cost([0.0001, 0.0003]), 6)  # mean 2 bp, sd 1.414 bp
     0.000312
     """
+    if np.ndim(spread) == 0 and not isinstance(spread, pd.Series):
+        raise ValueError(
+            f"spread must be a sample of relative spreads (1-D, at least 2 values: the add-on "
+            f"uses their mean and standard deviation); got the single value {spread!r}. For one "
+            "known spread the add-on is simply spread / 2."
+        )
     s = _returns(spread, "spread")
     check_positive(s, "spread", strict=False)
     a = float(check_positive(scalar_array(a, "a"), "a"))
