@@ -9,6 +9,8 @@ For each page under ``chapters/`` (and the intro page) it asserts that
 * on pages with math, MathJax typeset it (``mjx-container`` present, no ``mjx-merror``);
 * the JavaScript console is clean (any message counts, apart from a known benign one of the
   theme), which also catches any attempt to reach the network;
+* no Python warning (``file.py:12: SomeWarning: ...``) and no path of the build machine appears
+  in the page's text;
 * nothing is wider than the content column (Playwright, at a 1280 px desktop window): no table,
   display equation, code block or chart sticks out of the article or needs a horizontal
   scrollbar, and no chart text is drawn outside its chart.
@@ -71,9 +73,21 @@ def find_chromium() -> str | None:
     return None
 
 
+#: A Python warning as the warnings module prints it ("path.py:12: SomeWarning: ..."), and
+#: paths of the machine that built the book: neither may reach a published page.
+LEAKED_WARNING = re.compile(r"\.py:\d+: \w*Warning\b")
+MACHINE_PATH = re.compile(r"(/(work|home|root|tmp|Users)/[\w.-]+/|site-packages/|[A-Z]:\\\\Users)")
+
+
 def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
     report = PageReport(page=str(html))
     static = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    text = static.get_text(" ")
+    for pattern, what in ((LEAKED_WARNING, "a Python warning"), (MACHINE_PATH, "a machine path")):
+        hit = pattern.search(text)
+        if hit:
+            around = text[max(0, hit.start() - 60) : hit.end() + 60].replace("\n", " ")
+            report.problems.append(f"the page shows {what}: ...{around}...")
     report.charts_expected = len(static.select("div.riskkit-vega"))
     report.math_expected = bool(static.select(".math, span.math, div.math"))
     with tempfile.TemporaryDirectory() as profile:

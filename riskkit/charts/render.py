@@ -231,6 +231,8 @@ def _theme() -> dict[str, Any]:
     return {
         "config": {
             "view": {"continuousWidth": CHART_WIDTH, "continuousHeight": 260, "stroke": None},
+            # room on the right for the last x-axis label of a time axis
+            "padding": {"left": 5, "top": 5, "right": 18, "bottom": 5},
             "font": font,
             "title": {"fontSize": 14, "anchor": "start", "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
