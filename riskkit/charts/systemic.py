@@ -205,7 +205,11 @@ def chart_event_study(
         alt.Chart(df)
         .mark_line(point=True, strokeWidth=1.4)
         .encode(
-            x=alt.X("event_time:Q", title="observations after the event (0 = event day)"),
+            x=alt.X(
+                "event_time:Q",
+                title="observations after the event (0 = event day)",
+                axis=alt.Axis(format="d", tickMinStep=1),
+            ),
             y=alt.Y("car:Q", title=y_title),
             color=alt.Color("event:N", title=None),
             tooltip=[

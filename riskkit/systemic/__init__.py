@@ -4,7 +4,7 @@ A leveraged position in one crypto asset is mostly a position in one common fact
 factor falls, every position on it is hit at once, and the forced selling of one market spills
 into the next. This sub-package measures the pieces: rolling betas of an asset on a factor
 (``betas``), principal components of a return panel and their rolling version (``pca``),
-the CoVaR and Delta-CoVaR of Adrian and Brunnermeier (``covar``) and event studies of rule
+the CoVaR and Delta-CoVaR of Adrian and Brunnermeier (``spillover``) and event studies of rule
 changes with abnormal-change t statistics and nonparametric rank and sign tests (``events``).
 Charts are in :mod:`riskkit.charts.systemic`; import everything from ``riskkit.systemic``.
 """
@@ -12,7 +12,6 @@ Charts are in :mod:`riskkit.charts.systemic`; import everything from ``riskkit.s
 from __future__ import annotations
 
 from riskkit.systemic.betas import RollingBeta, rolling_beta
-from riskkit.systemic.covar import CoVaRResult, covar
 from riskkit.systemic.events import EventStudyResult, event_study
 from riskkit.systemic.pca import (
     PCAResult,
@@ -20,6 +19,7 @@ from riskkit.systemic.pca import (
     principal_components,
     rolling_principal_components,
 )
+from riskkit.systemic.spillover import CoVaRResult, covar
 
 __all__ = [
     "CoVaRResult",
