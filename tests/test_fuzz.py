@@ -40,6 +40,7 @@ MODULES = [
     "riskkit.moments",
     "riskkit.risk",
     "riskkit.survival",
+    "riskkit.systemic",
     "riskkit.tables",
     "riskkit.data",
 ]
