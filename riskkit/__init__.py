@@ -54,6 +54,7 @@ _SUBMODULES = (
     "moments",
     "risk",
     "survival",
+    "systemic",
     "tables",
     "venues",
 )

@@ -41,6 +41,7 @@ MODULES = [
     "riskkit.moments",
     "riskkit.risk",
     "riskkit.survival",
+    "riskkit.systemic",
     "riskkit.tables",
     "riskkit.venues",
     "riskkit.data",
