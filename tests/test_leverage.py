@@ -384,3 +384,193 @@ def test_chart_leverage_growth_rejects_a_non_frame() -> None:
     pytest.importorskip("altair")
     with pytest.raises(TypeError, match=r"table must be a pandas DataFrame; got Series"):
         chart_leverage_growth(pd.Series([1.0]))  # type: ignore[arg-type]
+
+
+# -------------------------------------------------------------------------------------------
+# funding drift (riskkit.leverage.drift)
+# -------------------------------------------------------------------------------------------
+
+
+def _prints(values: list[float]) -> pd.Series:
+    return pd.Series(values, index=pd.date_range("2024-01-01", periods=len(values), freq="8h"))
+
+
+def test_liquidation_price_path_by_hand() -> None:
+    from riskkit.leverage import liquidation_price_path
+
+    # by hand, see docstring: 10x long of 1 BTC at 100,000, 3 prints of 0.01 % cost 30 USD
+    res = liquidation_price_path("long", 100_000.0, 10.0, _prints([0.0001] * 3))
+    np.testing.assert_allclose(res.margin.to_numpy(), [9_990.0, 9_980.0, 9_970.0], rtol=1e-12)
+    np.testing.assert_allclose(res.liquidation_price.iloc[-1], 90_030.0 / 0.995, rtol=1e-12)
+    assert res.exhausted_at is None and res.notional == "entry"
+    assert res.walk == pytest.approx(30.0 / 0.995, rel=1e-12)
+    assert set(res.to_frame().columns) == {"liquidation_price", "margin", "funding_paid"}
+    assert "Liquidation price path" in res._repr_html_()
+    # a short receives positive funding: its liquidation price moves away (up)
+    short = liquidation_price_path("short", 100.0, 10.0, _prints([0.0001] * 3))
+    assert short.liquidation_price.is_monotonic_increasing
+
+
+def test_liquidation_price_path_mark_notional_and_fees() -> None:
+    from riskkit.leverage import liquidation_price_path
+
+    f = _prints([0.01, 0.01])
+    # mark at the prints 100 then 50 (last price at or before each print): paid 1 + 0.5
+    price = pd.Series([100.0, 50.0], index=f.index - pd.Timedelta("1h"))
+    res = liquidation_price_path("long", 100.0, 10.0, f, price=price, fee_rate=0.001)
+    # by hand: margin 10 - 0.1 (entry fee) - 1.5 = 8.4; P = (100 - 8.4) / (1 - 0.005 - 0.001)
+    assert res.margin.iloc[-1] == pytest.approx(8.4, rel=1e-12)
+    assert res.liquidation_price.iloc[-1] == pytest.approx(91.6 / 0.994, rel=1e-12)
+    assert res.notional == "mark"
+
+
+def test_liquidation_price_path_exhaustion_matches_funding_liquidation_time() -> None:
+    from riskkit.leverage import liquidation_price_path
+
+    # 50x at 0.01 % per 8 h: the buffer 1/50 - 0.005 = 1.5 % lasts 150 prints (50 days)
+    f = _prints([0.0001] * 200)
+    res = liquidation_price_path("long", 100.0, 50.0, f)
+    days = funding_liquidation_time([0.0001], 50.0, periods_per_year=1095) * 365
+    assert res.exhausted_at == f.index[149]
+    assert (f.index.get_loc(res.exhausted_at) + 1) / 3 == pytest.approx(days, rel=1e-9)
+
+
+def test_liquidation_price_path_validation_names_the_argument() -> None:
+    from riskkit.leverage import liquidation_price_path
+
+    f = _prints([0.0001])
+    with pytest.raises(TypeError, match=r"funding_rate must be a pandas Series"):
+        liquidation_price_path("long", 100.0, 10.0, [0.0001])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"leverage"):
+        liquidation_price_path("long", 100.0, -1.0, f)
+    with pytest.raises(ValueError, match=r"side"):
+        liquidation_price_path("up", 100.0, 10.0, f)
+    with pytest.raises(ValueError, match=r"contract"):
+        liquidation_price_path("long", 100.0, 10.0, f, contract="inverse")
+    with pytest.raises(ValueError, match=r"fee_rate"):
+        liquidation_price_path("long", 100.0, 10.0, f, fee_rate=1.5)
+    with pytest.raises(ValueError, match=r"increasing time order"):
+        liquidation_price_path("long", 100.0, 10.0, f.iloc[::-1].pipe(lambda s: pd.concat([s, s])))
+    late = pd.Series([100.0], index=f.index + pd.Timedelta("1h"))
+    with pytest.raises(ValueError, match=r"price must have a value at or before"):
+        liquidation_price_path("long", 100.0, 10.0, f, price=late)
+
+
+def _naive_drift_tau(high, low, close, g, lev, sign, m, fee):  # type: ignore[no-untyped-def]
+    n = close.size
+    out = np.full(n, np.nan)
+    for t in range(n):
+        margin = close[t] / lev - fee * close[t]
+        for j in range(t + 1, n):
+            margin -= sign * g[j] * close[j]
+            liq = (close[t] - sign * margin) / (1 - sign * (m + fee))
+            if (sign > 0 and low[j] <= liq) or (sign < 0 and high[j] >= liq):
+                out[t] = j - t
+                break
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(2, 40),
+    lev=st.sampled_from([1.0, 2.0, 5.0, 10.0, 50.0]),
+    side=st.sampled_from(["long", "short"]),
+    fee=st.sampled_from([0.0, 0.0005]),
+)
+def test_time_to_liquidation_with_funding_matches_a_naive_loop(
+    seed: int, n: int, lev: float, side: str, fee: float
+) -> None:
+    from riskkit.leverage import time_to_liquidation_with_funding
+
+    rng = np.random.default_rng(seed)
+    close = 100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.05, n)))
+    high = close * np.exp(np.abs(rng.normal(0.0, 0.03, n)))
+    low = close * np.exp(-np.abs(rng.normal(0.0, 0.03, n)))
+    g = rng.normal(0.002, 0.01, n)
+    got = time_to_liquidation_with_funding(high, low, close, g, [lev], side, 0.005, fee)
+    sign = 1.0 if side == "long" else -1.0
+    want = _naive_drift_tau(high, low, close, g, lev, sign, 0.005, fee)
+    np.testing.assert_array_equal(got.to_numpy()[:, 0], want)
+
+
+def test_historical_survival_with_funding_zero_funding_is_the_constant_margin_map() -> None:
+    from riskkit.leverage import historical_survival_with_funding
+    from riskkit.survival import historical_survival
+
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2024-01-01", periods=300, freq="D", tz="UTC")
+    close = pd.Series(100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.04, 300))), index=idx)
+    high, low = close * 1.02, close * 0.97
+    zero = pd.Series(0.0, index=pd.date_range(idx[0], idx[-1] + pd.Timedelta("16h"), freq="8h"))
+    res = historical_survival_with_funding(high, low, close, zero, [2, 5, 10], [1, 7, 30])
+    ref = historical_survival(high, low, close, [2, 5, 10], [1, 7, 30])
+    pd.testing.assert_frame_equal(res.with_funding.surv_prob, ref.surv_prob)
+    pd.testing.assert_frame_equal(res.constant_margin.surv_prob, ref.surv_prob)
+    # paying funding can only shorten survival
+    pos = pd.Series(0.0003, index=zero.index)
+    paid = historical_survival_with_funding(high, low, close, pos, [2, 5, 10], [1, 7, 30])
+    table = paid.summary()
+    assert (table["difference"] <= 0).all() and (table["difference"] < 0).any()
+    assert paid.funding_per_bar.iloc[0] == pytest.approx(0.0009, rel=1e-12)  # 3 prints a day
+    assert set(paid.to_frame().index.get_level_values("model")) == {
+        "constant margin", "with funding"}  # fmt: skip
+
+
+def test_historical_survival_with_funding_refuses_bars_outside_the_funding_history() -> None:
+    from riskkit.leverage import historical_survival_with_funding
+
+    idx = pd.date_range("2024-01-01", periods=30, freq="D", tz="UTC")
+    close = pd.Series(100.0, index=idx)
+    short = pd.Series(0.0001, index=pd.date_range("2024-01-10", periods=9, freq="8h", tz="UTC"))
+    with pytest.raises(ValueError, match=r"trim the bars to the funding history"):
+        historical_survival_with_funding(close + 1, close - 1, close, short, [10], [1])
+    with pytest.raises(ValueError, match=r"one rate per bar \(30\)"):
+        historical_survival_with_funding(close + 1, close - 1, close, [0.1, 0.2], [10], [1])
+
+
+def test_gbm_with_funding_reduces_to_gbm_and_matches_monte_carlo() -> None:
+    from riskkit.leverage import liquidation_probability_gbm_with_funding
+    from riskkit.survival import liquidation_probability_gbm
+
+    levs = np.array([2.0, 5.0, 10.0, 20.0])
+    np.testing.assert_allclose(
+        liquidation_probability_gbm_with_funding(levs, 30, 0.03, 0.001),
+        liquidation_probability_gbm(levs, 30, 0.03, 0.001),
+        rtol=0,
+        atol=1e-15,
+    )
+    # Monte Carlo of the log price against the barrier b + k t, k = f / (1 - 1/L): 10x long,
+    # sigma 3 % a day, f 0.1 % a day, 30 days, 2,000 steps a day-path (discrete monitoring
+    # misses a few crossings; Brownian-bridge correction per step keeps the bias small)
+    rng = np.random.default_rng(20251010)
+    L, m, sig, f, T, steps, n = 10.0, 0.005, 0.03, 0.001, 30.0, 600, 20_000
+    dt = T / steps
+    b = np.log((1 - 1 / L) / (1 - m))
+    k = f / (1 - 1 / L)
+    x = np.zeros(n)
+    alive = np.ones(n, dtype=bool)
+    for i in range(1, steps + 1):
+        x_new = x + (-0.5 * sig**2) * dt + sig * np.sqrt(dt) * rng.standard_normal(n)
+        d0, d1 = x - (b + k * (i - 1) * dt), x_new - (b + k * i * dt)
+        bridge = np.exp(-2 * np.maximum(d0, 0) * np.maximum(d1, 0) / (sig**2 * dt))
+        hit = (d1 <= 0) | (rng.random(n) < bridge)
+        alive &= ~hit
+        x = x_new
+    mc = 1 - alive.mean()
+    closed = liquidation_probability_gbm_with_funding(L, T, sig, funding_rate=f)
+    assert abs(mc - closed) < 4 * np.sqrt(mc * (1 - mc) / n)
+    assert closed > liquidation_probability_gbm(L, T, sig)
+
+
+def test_drift_charts_draw_within_the_column() -> None:
+    pytest.importorskip("altair")
+    from riskkit.leverage import historical_survival_with_funding, liquidation_price_path
+
+    f = _prints([0.0001] * 3)
+    path = liquidation_price_path("long", 100.0, 10.0, f)
+    spec = path.chart(price=pd.Series([100.0, 99.0, 98.0], index=f.index)).to_dict()
+    assert spec["width"] <= 520 and len(spec["layer"]) == 2
+    close = np.full(6, 100.0)
+    res = historical_survival_with_funding(close + 1, close - 5, close, np.full(6, 0.01), 5, [1])
+    assert res.chart().to_dict()["width"] <= 520

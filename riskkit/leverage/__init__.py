@@ -22,6 +22,14 @@ Rates are fractions (0.01 = 1 %), never percent.
 from __future__ import annotations
 
 from riskkit.charts.leverage import chart_leverage_growth
+from riskkit.leverage.drift import (
+    FundingDriftSurvival,
+    LiquidationPricePath,
+    historical_survival_with_funding,
+    liquidation_price_path,
+    liquidation_probability_gbm_with_funding,
+    time_to_liquidation_with_funding,
+)
 from riskkit.leverage.funding import (
     cumulative_funding,
     funding_carry,
@@ -39,17 +47,23 @@ from riskkit.leverage.growth import (
 from riskkit.leverage.paths import leveraged_equity, leveraged_returns
 
 __all__ = [
+    "FundingDriftSurvival",
+    "LiquidationPricePath",
     "chart_leverage_growth",
     "cumulative_funding",
     "empirical_kelly_leverage",
     "funding_carry",
     "funding_carry_table",
     "funding_liquidation_time",
+    "historical_survival_with_funding",
     "kelly_leverage",
     "leverage_growth_table",
     "leveraged_equity",
     "leveraged_growth_rate",
     "leveraged_returns",
+    "liquidation_price_path",
+    "liquidation_probability_gbm_with_funding",
+    "time_to_liquidation_with_funding",
     "vol_target_leverage",
     "volatility_drag",
 ]
