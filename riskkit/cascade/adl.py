@@ -590,7 +590,7 @@ def adl_probability(
         res = _adl_on_cascade(b, cascade, float(funds[ifd[m]]), ranking, surplus_to_fund)
         gain = b.sign == (-1.0 if shock < 0 else 1.0)
         lt = lights[ib[m]][gain]
-        hit = res.deleveraged_size[gain] > 0
+        hit = res.deleveraged_size[gain] > 1e-9 * b.size[gain]  # ignore round-off fills
         trials += np.bincount(lt - 1, minlength=5)
         hits += np.bincount(lt[hit] - 1, minlength=5)
         n_adl += bool(res.total_adl > 0)
