@@ -83,7 +83,9 @@ def adl_probability_chart(result: AdlProbability, title: str | None = None) -> a
     df["probability"] = df["probability"].fillna(0.0)
     df["low"] = np.clip(df["probability"] - 2 * df["std_error"].fillna(0.0), 0.0, 1.0)
     df["high"] = np.clip(df["probability"] + 2 * df["std_error"].fillna(0.0), 0.0, 1.0)
-    base = alt.Chart(df).encode(x=alt.X("light:O", title="ADL light (5 = first in the queue)"))
+    base = alt.Chart(df).encode(
+        x=alt.X("light:O", title="ADL light (5 = first in the queue)", axis=alt.Axis(labelAngle=0))
+    )
     bars = base.mark_bar(color="#4c78a8").encode(
         y=alt.Y(
             "probability:Q", title="probability of being deleveraged", axis=alt.Axis(format="%")
