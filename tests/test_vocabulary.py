@@ -323,6 +323,8 @@ def _build_results() -> dict[str, Any]:
         "PriceImpact": impact,
         "ImpactCalibration": cascade.calibrate_impact(pd.Series(np.linspace(1e6, 3e6, 12))),
         "CascadeResult": cascade.simulate_cascade(book, 110.0, -0.05, impact),
+        "AdlResult": cascade.simulate_adl(book, 110.0, -0.05, impact, 0.0),
+        "AdlProbability": cascade.adl_probability(book, 110.0, [-0.05], [1e6], [0.0], n_sims=2),
         "LiquiditySpiralResult": cascade.liquidity_spiral(book, 110.0, -0.05, impact),
         "LiquidationRegression": cascade.liquidation_regression(Y, X.abs(), -X.clip(upper=0)),
         "CrossCorrelationLeadLag": cascade.lead_lag(X, Y, maxlag=2),

@@ -19,6 +19,8 @@ Building blocks, each usable on its own:
 * :func:`cascade_grid` -- the same cascade over a grid of shocks, depths and margin policies
   (resilience: which mixes turn a modest shock into a crash); :func:`leverage_mix_grid` runs it
   on books re-estimated under several leverage assumptions.
+* :func:`simulate_adl` -- a cascade with an insurance fund and auto-deleveraging when it runs
+  dry; :func:`adl_probability` -- the probability of being deleveraged by ADL light (1-5).
 * :func:`liquidation_map` -- notional that would be liquidated at each price level;
   :func:`liquidation_density` -- the same, near the price, at every bar without look-ahead.
 * Econometrics on real series: :func:`liquidation_regression` (returns on liquidations with HAC
@@ -45,6 +47,13 @@ summaries) and ``hunting`` (liquidation density and the hunting test). The chart
 from __future__ import annotations
 
 from riskkit._deprecate import deprecated_attr
+from riskkit.cascade.adl import (
+    ADL_RANKINGS,
+    AdlProbability,
+    AdlResult,
+    adl_probability,
+    simulate_adl,
+)
 from riskkit.cascade.book import (
     LiquidationMap,
     PositionBook,
@@ -79,6 +88,9 @@ from riskkit.cascade.spirals import (
 from riskkit.charts.cascade import cascade_heatmap
 
 __all__ = [
+    "ADL_RANKINGS",
+    "AdlProbability",
+    "AdlResult",
     "CascadeBoundWarning",
     "CascadeResult",
     "CrossCorrelationLeadLag",
@@ -89,6 +101,7 @@ __all__ = [
     "LiquiditySpiralResult",
     "PositionBook",
     "PriceImpact",
+    "adl_probability",
     "book_from_open_interest",
     "calibrate_impact",
     "cascade_grid",
@@ -104,6 +117,7 @@ __all__ = [
     "liquidity_spiral",
     "open_interest_drop",
     "regression_table",
+    "simulate_adl",
     "simulate_cascade",
 ]
 
