@@ -26,6 +26,8 @@ HEADERS = {
     "beta_se": "beta std. error",
     "bse": "std. error",
     "car": "CAR",
+    "covar_median": "CoVaR at median",
+    "covar_q": "CoVaR at q",
     "delta_covar": "delta CoVaR",
     "delta_covar_se": "delta CoVaR std. error",
     "df_denom": "df (denominator)",
@@ -33,6 +35,7 @@ HEADERS = {
     "es": "ES",
     "false_alarm_rate": "false-alarm rate",
     "nobs": "observations",
+    "oi_change": "OI change",
     "pnl_fraction": "P&L (fraction of margin)",
     "pvalue": "p-value",
     "r2": "R squared",
@@ -43,6 +46,8 @@ HEADERS = {
     "test_statistic": "test statistic",
     "tvalues": "t",
     "var": "VaR",
+    "var_median": "VaR at median",
+    "var_q": "VaR at q",
 }
 
 
@@ -147,4 +152,4 @@ def format_table(
 def _missing(value: object) -> bool:
     if isinstance(value, float):
         return not math.isfinite(value)
-    return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False
+    return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False  # type: ignore[call-overload]

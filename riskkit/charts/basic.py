@@ -8,7 +8,7 @@ only inside these functions, so ``import riskkit`` stays light.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -268,7 +268,8 @@ def event_rules(
     df["label_y"] = [2 + _ROW_PX * r if r is not None else None for r in rows]
     df["align"] = aligns
     layers: list[Any] = [rules]
-    for align, dx in (("left", 3), ("right", -3)):
+    sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 3), ("right", -3))
+    for align, dx in sides:
         part = df[(df["align"] == align) & df["label_y"].notna()][["start", "label", "label_y"]]
         if part.empty:
             continue
