@@ -27,6 +27,7 @@ import base64
 import hashlib
 import json
 import math
+import numbers
 from typing import Any
 
 from riskkit._compat import require
@@ -90,6 +91,13 @@ def usd_units(largest: float) -> tuple[float, str]:
         Divide the data by the divisor and put the unit in the axis title, e.g.
         ``"notional liquidated (bn USD)"``. Amounts below 10,000 USD stay in USD.
 
+    Raises
+    ------
+    TypeError
+        If ``largest`` is not a real number.
+    ValueError
+        If it is not finite.
+
     Examples
     --------
     >>> usd_units(1.4e9)
@@ -99,6 +107,8 @@ def usd_units(largest: float) -> tuple[float, str]:
     >>> usd_units(0.0)
     (1.0, 'USD')
     """
+    if isinstance(largest, bool) or not isinstance(largest, numbers.Real):
+        raise TypeError(f"largest must be a real number; got {type(largest).__name__}")
     size = abs(float(largest))
     if not math.isfinite(size):
         raise ValueError(f"largest must be finite; got {largest!r}")
