@@ -80,7 +80,7 @@ def impact_chart(calibration: ImpactCalibration) -> alt.Chart:
 def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     """Price by round (line) with notional liquidated per round (bars); altair, 480 px.
 
-    Notionals are taken as USD and shown in readable units (:func:`~riskkit.charts.usd_units`):
+    Notionals are taken as USD and shown in readable units (``riskkit.charts.usd_units``):
     the axis says e.g. "notional liquidated (bn USD)", never a ten-digit number.
 
     Parameters
@@ -124,9 +124,9 @@ def liquidation_map_chart(
 ) -> alt.LayerChart:
     """Bars of notional by price level, longs (below) and shorts (above); altair, 480 px.
 
-    Longs are :data:`~riskkit.charts.LONG_COLOR` and shorts :data:`~riskkit.charts.SHORT_COLOR`,
+    Longs are ``LONG_COLOR`` and shorts ``SHORT_COLOR``,
     as in every chart of the book; notionals are taken as USD and shown in readable units
-    (:func:`~riskkit.charts.usd_units`), the unit in the axis title.
+    (``riskkit.charts.usd_units``), the unit in the axis title.
 
     Parameters
     ----------
