@@ -35,7 +35,7 @@ EVENT_LABELS = {
 
 # label layout: px per character of the 10 px label font (an upper bound), gap between labels,
 # row height, and rows before labels give way to the tooltip
-_CHAR_PX, _GAP_PX, _ROW_PX, _ROWS = 6.2, 6.0, 13, 4
+_CHAR_PX, _GAP_PX, _ROW_PX, _ROWS = 5.8, 6.0, 13, 4
 
 
 def _frame(series: pd.Series | pd.DataFrame, value_name: str) -> pd.DataFrame:
@@ -168,29 +168,49 @@ def _layout_labels(
 ) -> tuple[list[int | None], list[str]]:
     """Row (None: not drawn) and alignment of each label so that none overlaps or leaves the plot.
 
-    ``x`` are the rules' positions in px, in time order. A label is written to the right of its
-    rule, or to the left where it would pass the plot's right edge, in the first row where it
-    clears every label already placed there.
+    ``x`` are the rules' positions in px, in time order. Each label goes to the first row where,
+    written to the right of its rule (else to its left), it stays inside the plot, clears every
+    label already placed in that row and crosses no other event's rule; failing that, where
+    another rule only grazes its end; failing that, where it only clears the other labels.
     """
     placed: list[list[tuple[float, float]]] = [[] for _ in range(_ROWS)]
     rows: list[int | None] = []
     aligns: list[str] = []
-    for pos, text in zip(x, labels, strict=True):
+
+    def spans(pos: float, w: float) -> list[tuple[str, tuple[float, float]]]:
+        return [("left", (pos, pos + w)), ("right", (pos - w, pos))]
+
+    def clear(row: int, span: tuple[float, float]) -> bool:
+        return all(span[1] + _GAP_PX <= a or b + _GAP_PX <= span[0] for a, b in placed[row])
+
+    for k, (pos, text) in enumerate(zip(x, labels, strict=True)):
         w = len(text) * _CHAR_PX + 3
-        left = pos + w <= width or pos - w < 0
-        span = (pos, pos + w) if left else (pos - w, pos)
-        row = next(
+        others = [o for j, o in enumerate(x) if j != k]
+        inside = [(al, sp) for al, sp in spans(pos, w) if sp[0] >= 0 and sp[1] <= width]
+        # prefer a place no other rule crosses, then one where a rule only grazes the text's
+        # end, then any place inside the plot, then anywhere
+        tiers = [
+            [(al, sp) for al, sp in inside if not any(sp[0] - m < o < sp[1] + m for o in others)]
+            for m in (2.0, -6.0)
+        ] + [inside, spans(pos, w)]
+        choice = next(
             (
-                r
+                (r, al, sp)
+                for tier in tiers
                 for r in range(_ROWS)
-                if all(span[1] + _GAP_PX <= a or b + _GAP_PX <= span[0] for a, b in placed[r])
+                for al, sp in tier
+                if clear(r, sp)
             ),
             None,
         )
-        if row is not None:
-            placed[row].append(span)
+        if choice is None:
+            rows.append(None)
+            aligns.append("left")
+            continue
+        row, align, span = choice
+        placed[row].append(span)
         rows.append(row)
-        aligns.append("left" if left else "right")
+        aligns.append(align)
     return rows, aligns
 
 
