@@ -60,18 +60,19 @@ SHORT_COLOR = "#2ca02c"
 PRICE_COLOR = "#1f77b4"
 EVENT_COLOR = "#888888"
 
-#: The categorical range of the theme (d3 category10, starting with :data:`PRICE_COLOR`).
+#: The categorical range of the theme: blue first, and red and green last, so that a chart of
+#: several series (prices, venues, estimators) does not borrow the colours of the two sides.
 SERIES_COLORS = (
     PRICE_COLOR,
-    LONG_COLOR,
-    SHORT_COLOR,
     "#ff7f0e",
     "#9467bd",
     "#8c564b",
-    "#e377c2",
+    "#17becf",
     "#7f7f7f",
     "#bcbd22",
-    "#17becf",
+    "#e377c2",
+    LONG_COLOR,
+    SHORT_COLOR,
 )
 
 _USD_UNITS = ((1e12, "tn USD"), (1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD"))
