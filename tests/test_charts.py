@@ -229,3 +229,26 @@ def test_event_labels_are_short_inside_the_plot_and_never_overlap() -> None:
         for i, (y, lo, hi) in enumerate(boxes):
             for y2, lo2, hi2 in boxes[i + 1 :]:
                 assert abs(y - y2) >= _ROW_PX or hi <= lo2 or hi2 <= lo, (y, lo, hi)
+
+
+def test_usd_axes_are_in_readable_units() -> None:
+    # by hand: 1.4e9 USD is 1.4 USD bn; below 10,000 USD the axis stays in USD
+    assert charts.usd_units(1.4e9) == (1e9, "USD bn")
+    assert charts.usd_units(-3.2e6) == (1e6, "USD m")
+    assert charts.usd_units(9_999.0) == (1.0, "USD")
+    with pytest.raises(TypeError, match="largest must be a real number"):
+        charts.usd_units("1e9")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="largest must be finite"):
+        charts.usd_units(float("inf"))
+
+
+def test_liquidation_map_colours_sides_as_the_crash_panels_and_scales_usd() -> None:
+    from riskkit.cascade import PositionBook, liquidation_map
+
+    book = PositionBook(
+        "long", entry_price=[100.0, 99.0], size=1e7, leverage=10.0, maintenance_margin_rate=0.005
+    )
+    spec = liquidation_map(book, 100.0, width=0.2, bins=10).chart().to_dict()
+    bars = spec["layer"][0]["encoding"]
+    assert bars["color"]["scale"]["range"] == [charts.LONG_COLOR, charts.SHORT_COLOR]
+    assert bars["y"]["title"] == "notional liquidated (USD bn)"

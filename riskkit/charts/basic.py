@@ -376,14 +376,14 @@ def crash_panel(
     bars = stacked_bars(
         liq / 1e6,
         title="Liquidations per bar",
-        y_title="m USD",
+        y_title="USD m",
         colors=[LONG_COLOR, SHORT_COLOR],
         width=width,
         height=140,
     ).encode(x=x)
     oi = _window(open_interest, t0, t1, "open_interest").rename("open interest") / 1e9
     bottom = line_chart(
-        oi, title="Open interest", y_title="bn USD", width=width, height=140, value_format=",.1f"
+        oi, title="Open interest", y_title="USD bn", width=width, height=140, value_format=",.1f"
     ).encode(x=x)
     # each panel keeps its own colours and legend (a shared colour scale would drop the price lines)
     return alt.vconcat(top, bars, bottom, spacing=12).resolve_scale(color="independent")

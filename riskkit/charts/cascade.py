@@ -81,7 +81,7 @@ def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     """Price by round (line) with notional liquidated per round (bars); altair, 480 px.
 
     Notionals are taken as USD and shown in readable units (``riskkit.charts.usd_units``):
-    the axis says e.g. "notional liquidated (bn USD)", never a ten-digit number.
+    the axis says e.g. "notional liquidated (USD bn)", never a ten-digit number.
 
     Parameters
     ----------

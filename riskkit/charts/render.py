@@ -75,7 +75,7 @@ SERIES_COLORS = (
     SHORT_COLOR,
 )
 
-_USD_UNITS = ((1e12, "tn USD"), (1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD"))
+_USD_UNITS = ((1e12, "USD tn"), (1e9, "USD bn"), (1e6, "USD m"), (1e3, "USD thousand"))
 
 
 def usd_units(largest: float) -> tuple[float, str]:
@@ -90,7 +90,7 @@ def usd_units(largest: float) -> tuple[float, str]:
     -------
     (float, str)
         Divide the data by the divisor and put the unit in the axis title, e.g.
-        ``"notional liquidated (bn USD)"``. Amounts below 10,000 USD stay in USD.
+        ``"notional liquidated (USD bn)"``. Amounts below 10,000 USD stay in USD.
 
     Raises
     ------
@@ -102,9 +102,9 @@ def usd_units(largest: float) -> tuple[float, str]:
     Examples
     --------
     >>> usd_units(1.4e9)
-    (1000000000.0, 'bn USD')
+    (1000000000.0, 'USD bn')
     >>> usd_units(250_000.0)
-    (1000.0, 'thousand USD')
+    (1000.0, 'USD thousand')
     >>> usd_units(0.0)
     (1.0, 'USD')
     """
