@@ -202,3 +202,53 @@ def test_event_rules_rejects_a_non_frame_and_missing_columns() -> None:
 def test_spec_functions_reject_a_spec_that_is_not_a_dict(func) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match=r"spec must be a dict; got list \[\]"):
         func([])
+
+
+def test_event_labels_are_short_inside_the_plot_and_never_overlap() -> None:
+    # the whole crash catalogue on charts from 2014 and from 2020 (the book's two x ranges)
+    from riskkit.charts.basic import _CHAR_PX, _ROW_PX, EVENT_LABELS
+    from riskkit.data import events_frame
+
+    events = events_frame()
+    for start in ("2014-11-28", "2020-01-01"):
+        spec = charts.event_rules(events, start=start, end="2025-11-30").to_dict()
+        texts = [
+            (row, layer["mark"]["align"])
+            for layer in spec["layer"][1:]
+            for row in spec["datasets"][layer["data"]["name"]]
+        ]
+        assert sorted(r["label"] for r, _ in texts) == sorted(EVENT_LABELS.values())
+        t0, t1 = pd.Timestamp(start), pd.Timestamp("2025-11-30")
+        boxes = []
+        for row, align in texts:
+            x = (pd.Timestamp(row["start"]) - t0) / (t1 - t0) * charts.CHART_WIDTH
+            w = len(row["label"]) * _CHAR_PX
+            lo, hi = (x, x + w) if align == "left" else (x - w, x)
+            assert lo >= 0 and hi <= charts.CHART_WIDTH, row["label"]
+            boxes.append((row["label_y"], lo, hi))
+        for i, (y, lo, hi) in enumerate(boxes):
+            for y2, lo2, hi2 in boxes[i + 1 :]:
+                assert abs(y - y2) >= _ROW_PX or hi <= lo2 or hi2 <= lo, (y, lo, hi)
+
+
+def test_usd_axes_are_in_readable_units() -> None:
+    # by hand: 1.4e9 USD is 1.4 USD bn; below 10,000 USD the axis stays in USD
+    assert charts.usd_units(1.4e9) == (1e9, "USD bn")
+    assert charts.usd_units(-3.2e6) == (1e6, "USD m")
+    assert charts.usd_units(9_999.0) == (1.0, "USD")
+    with pytest.raises(TypeError, match="largest must be a real number"):
+        charts.usd_units("1e9")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="largest must be finite"):
+        charts.usd_units(float("inf"))
+
+
+def test_liquidation_map_colours_sides_as_the_crash_panels_and_scales_usd() -> None:
+    from riskkit.cascade import PositionBook, liquidation_map
+
+    book = PositionBook(
+        "long", entry_price=[100.0, 99.0], size=1e7, leverage=10.0, maintenance_margin_rate=0.005
+    )
+    spec = liquidation_map(book, 100.0, width=0.2, bins=10).chart().to_dict()
+    bars = spec["layer"][0]["encoding"]
+    assert bars["color"]["scale"]["range"] == [charts.LONG_COLOR, charts.SHORT_COLOR]
+    assert bars["y"]["title"] == "notional liquidated (USD bn)"

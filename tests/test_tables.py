@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from riskkit.tables import format_table, glue_values
+from riskkit.tables import format_table, glue_values, humanize
 
 
 def test_format_table_formats_named_columns_only() -> None:
@@ -29,6 +29,34 @@ def test_format_table_is_deterministic_html() -> None:
 def test_unknown_column_is_an_error() -> None:
     with pytest.raises(KeyError, match=r"formats names columns not in the frame: \['z'\]"):
         format_table(pd.DataFrame({"a": [1.0]}), {"z": "{}"})
+
+
+def test_format_table_never_shows_inf_and_humanizes_headers() -> None:
+    # by hand: -inf and nan are both "no value"; leverage 2.0 reads "2x" with the "{:g}x" spec
+    df = pd.DataFrame(
+        {"final_equity": [1.0, -np.inf], "pvalue": [0.01234, np.nan]},
+        index=pd.Index([2.0, 3.0], name="leverage"),
+    )
+    out = format_table(
+        df.reset_index(),
+        {"leverage": "{:g}x", "final_equity": "{:,.2f}", "pvalue": "{:.3f}"},
+        headers={"final_equity": "final equity (USD)"},
+    )
+    assert out.columns.tolist() == ["leverage", "final equity (USD)", "p-value"]
+    assert out.to_numpy().tolist() == [["2x", "1.00", "0.012"], ["3x", "–", "–"]]
+    assert format_table(df, {}, headers=True).index.name == "leverage"
+
+
+def test_humanize_known_and_snake_case_names() -> None:
+    assert humanize("bse") == "std. error"
+    assert humanize("liquidation_price") == "liquidation price"
+    assert humanize("long_liquidations_usd") == "long liquidations (USD)"
+    assert humanize(3) == 3
+
+
+def test_headers_must_be_a_mapping_of_str() -> None:
+    with pytest.raises(TypeError, match="headers"):
+        format_table(pd.DataFrame({"a": [1.0]}), {}, headers={"a": 1})  # type: ignore[dict-item]
 
 
 def _capture(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict, dict]]:

@@ -16,17 +16,28 @@ from riskkit.charts.basic import crash_panel, event_rules, line_chart, stacked_b
 from riskkit.charts.render import (
     CHART_DIGITS,
     CHART_WIDTH,
+    EVENT_COLOR,
+    LONG_COLOR,
+    PRICE_COLOR,
+    SERIES_COLORS,
+    SHORT_COLOR,
     VEGA_VERSIONS,
     VEGALITE_MIMETYPE,
     enable,
     render_spec,
     round_spec,
     spec_html,
+    usd_units,
 )
 
 __all__ = [
     "CHART_DIGITS",
     "CHART_WIDTH",
+    "EVENT_COLOR",
+    "LONG_COLOR",
+    "PRICE_COLOR",
+    "SERIES_COLORS",
+    "SHORT_COLOR",
     "VEGALITE_MIMETYPE",
     "VEGA_VERSIONS",
     "crash_panel",
@@ -37,4 +48,5 @@ __all__ = [
     "round_spec",
     "spec_html",
     "stacked_bars",
+    "usd_units",
 ]

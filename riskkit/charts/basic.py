@@ -8,19 +8,34 @@ only inside these functions, so ``import riskkit`` stays light.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from riskkit._compat import require
 from riskkit._errors import check_frame, check_type, check_tz_match
-from riskkit.charts.render import CHART_WIDTH
+from riskkit.charts.render import CHART_WIDTH, EVENT_COLOR, LONG_COLOR, SHORT_COLOR
 
 if TYPE_CHECKING:  # pragma: no cover
     require("altair", "charts")
     import altair as alt
 
-__all__ = ["crash_panel", "event_rules", "line_chart", "stacked_bars"]
+__all__ = ["EVENT_LABELS", "crash_panel", "event_rules", "line_chart", "stacked_bars"]
+
+#: Short chart labels of the crash catalogue (:data:`riskkit.data.EVENTS`), by event key. An
+#: event not listed here is labelled with its name without the parenthesis.
+EVENT_LABELS = {
+    "2020-03-12": "COVID crash",
+    "2021-05-19": "China ban",
+    "2022-05-luna": "LUNA/UST",
+    "2022-11-ftx": "FTX",
+    "2024-08-05": "Yen carry",
+    "2025-10-10": "Tariff crash",
+}
+
+# label layout: px per character of the 10 px label font (an upper bound), gap between labels,
+# row height, and rows before labels give way to the tooltip
+_CHAR_PX, _GAP_PX, _ROW_PX, _ROWS = 5.8, 6.0, 13, 4
 
 
 def _frame(series: pd.Series | pd.DataFrame, value_name: str) -> pd.DataFrame:
@@ -148,29 +163,93 @@ def stacked_bars(
     )
 
 
+def _layout_labels(
+    x: list[float], labels: list[str], width: float
+) -> tuple[list[int | None], list[str]]:
+    """Row (None: not drawn) and alignment of each label so that none overlaps or leaves the plot.
+
+    ``x`` are the rules' positions in px, in time order. Each label goes to the first row where,
+    written to the right of its rule (else to its left), it stays inside the plot, clears every
+    label already placed in that row and crosses no other event's rule; failing that, where
+    another rule only grazes its end; failing that, where it only clears the other labels.
+    """
+    placed: list[list[tuple[float, float]]] = [[] for _ in range(_ROWS)]
+    rows: list[int | None] = []
+    aligns: list[str] = []
+
+    def spans(pos: float, w: float) -> list[tuple[str, tuple[float, float]]]:
+        return [("left", (pos, pos + w)), ("right", (pos - w, pos))]
+
+    def clear(row: int, span: tuple[float, float]) -> bool:
+        return all(span[1] + _GAP_PX <= a or b + _GAP_PX <= span[0] for a, b in placed[row])
+
+    for k, (pos, text) in enumerate(zip(x, labels, strict=True)):
+        w = len(text) * _CHAR_PX + 3
+        others = [o for j, o in enumerate(x) if j != k]
+        inside = [(al, sp) for al, sp in spans(pos, w) if sp[0] >= 0 and sp[1] <= width]
+        # prefer a place no other rule crosses, then one where a rule only grazes the text's
+        # end, then any place inside the plot, then anywhere
+        tiers = [
+            [(al, sp) for al, sp in inside if not any(sp[0] - m < o < sp[1] + m for o in others)]
+            for m in (2.0, -6.0)
+        ] + [inside, spans(pos, w)]
+        choice = next(
+            (
+                (r, al, sp)
+                for tier in tiers
+                for r in range(_ROWS)
+                for al, sp in tier
+                if clear(r, sp)
+            ),
+            None,
+        )
+        if choice is None:
+            rows.append(None)
+            aligns.append("left")
+            continue
+        row, align, span = choice
+        placed[row].append(span)
+        rows.append(row)
+        aligns.append(align)
+    return rows, aligns
+
+
 def event_rules(
     events: pd.DataFrame,
     *,
     start: pd.Timestamp | str | None = None,
     end: pd.Timestamp | str | None = None,
     label: bool = True,
+    width: int = CHART_WIDTH,
 ) -> alt.LayerChart | alt.Chart:
-    """Vertical rules (and labels) marking crash events, to layer on a time-series chart.
+    """Vertical rules (and short labels) marking crash events, to layer on a time-series chart.
 
     Parameters
     ----------
     events : DataFrame
-        ``riskkit.data.events_frame()``: columns ``start`` and ``name`` at least.
+        ``riskkit.data.events_frame()``: columns ``start`` and ``name`` at least, indexed by
+        event key. A ``label`` column, if present, gives the text on the chart; otherwise
+        :data:`EVENT_LABELS` (by key) or the name without its parenthesis.
     start, end : timestamp, optional
-        Keep only events inside this window (the chart's x range).
+        The chart's x range: only events inside it are drawn, and the labels are laid out for
+        it (pass both for the best layout; without ``end`` the last event is taken as the
+        right edge).
     label : bool
-        Write the event name at the top of each rule.
+        Write the short label at the top of each rule. Labels are staggered over up to four
+        rows so that none overlaps another or passes the plot's edge; the full name, date and
+        description are always in the rule's tooltip.
+    width : int
+        Width in px of the chart the rules are layered on.
 
     Examples
     --------
-    >>> ev = pd.DataFrame({"start": pd.to_datetime(["2020-03-12"]), "name": ["Black Thursday"]})
-    >>> event_rules(ev).to_dict()["layer"][0]["mark"]["type"]
+    >>> ev = pd.DataFrame({"start": pd.to_datetime(["2020-03-12"]), "name": ["Black Thursday"]},
+    ...                   index=["2020-03-12"])
+    >>> spec = event_rules(ev).to_dict()
+    >>> spec["layer"][0]["mark"]["type"]
     'rule'
+    >>> [d["label"] for d in spec["datasets"][spec["layer"][1]["data"]["name"]]]
+    ['COVID crash']
     """
     require("altair", "charts")
     import altair as alt
@@ -180,31 +259,46 @@ def event_rules(
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
     df["start"] = ts
-    if start is not None:
-        df = df[df["start"] >= pd.Timestamp(start).tz_localize(None)]
-    if end is not None:
-        df = df[df["start"] <= pd.Timestamp(end).tz_localize(None)]
-    cols = [c for c in ("start", "name", "description") if c in df.columns]
+    t0 = None if start is None else pd.Timestamp(start).tz_localize(None)
+    t1 = None if end is None else pd.Timestamp(end).tz_localize(None)
+    if t0 is not None:
+        df = df[df["start"] >= t0]
+    if t1 is not None:
+        df = df[df["start"] <= t1]
+    if "label" not in df.columns:
+        short = df["name"].str.replace(r"\s*\(.*\)", "", regex=True)
+        df["label"] = [EVENT_LABELS.get(str(k), s) for k, s in zip(df.index, short, strict=True)]
+    cols = [c for c in ("start", "name", "label", "description") if c in df.columns]
     df = df[cols].sort_values("start").reset_index(drop=True)
-    # stagger the labels over three rows so that neighbouring events do not overprint
-    df["label_y"] = 2 + 13 * (df.index % 3)
-    df["label"] = df["name"].str.replace(r"\s*\(.*\)", "", regex=True).str.slice(0, 22)
     tooltip = [alt.Tooltip("name:N", title="event"), alt.Tooltip("start:T", title="date")]
     if "description" in df.columns:
         tooltip.append(alt.Tooltip("description:N"))
     rules = (
         alt.Chart(df)
-        .mark_rule(color="#888", strokeDash=[4, 3])
+        .mark_rule(color=EVENT_COLOR, strokeDash=[4, 3])
         .encode(x="start:T", tooltip=tooltip)
     )
-    if not label:
+    if not label or df.empty:
         return rules
-    text = (
-        alt.Chart(df)
-        .mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color="#555", angle=0)
-        .encode(x="start:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
-    )
-    layered: alt.LayerChart = alt.layer(rules, text)  # type: ignore[assignment]
+    lo = t0 if t0 is not None else df["start"].iloc[0]
+    hi = t1 if t1 is not None else df["start"].iloc[-1]
+    span = max((hi - lo).total_seconds(), 1.0)
+    x = [(t - lo).total_seconds() / span * width for t in df["start"]]
+    rows, aligns = _layout_labels(x, df["label"].tolist(), float(width))
+    df["label_y"] = [2 + _ROW_PX * r if r is not None else None for r in rows]
+    df["align"] = aligns
+    layers: list[Any] = [rules]
+    sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 3), ("right", -3))
+    for align, dx in sides:
+        part = df[(df["align"] == align) & df["label_y"].notna()][["start", "label", "label_y"]]
+        if part.empty:
+            continue
+        layers.append(
+            alt.Chart(part)
+            .mark_text(align=align, baseline="top", dx=dx, dy=2, fontSize=10, color="#555")
+            .encode(x="start:T", y=alt.Y("label_y:Q", scale=None), text="label:N")
+        )
+    layered: alt.LayerChart = alt.layer(*layers)  # type: ignore[assignment]
     return layered
 
 
@@ -283,7 +377,7 @@ def crash_panel(
         liq / 1e6,
         title="Liquidations per bar",
         y_title="USD m",
-        colors=["#d62728", "#2ca02c"],
+        colors=[LONG_COLOR, SHORT_COLOR],
         width=width,
         height=140,
     ).encode(x=x)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from riskkit._compat import require
 from riskkit._errors import check_type
+from riskkit.charts.render import LONG_COLOR, SHORT_COLOR, usd_units
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -79,6 +80,9 @@ def impact_chart(calibration: ImpactCalibration) -> alt.Chart:
 def cascade_chart(result: CascadeResult) -> alt.LayerChart:
     """Price by round (line) with notional liquidated per round (bars); altair, 480 px.
 
+    Notionals are taken as USD and shown in readable units (``riskkit.charts.usd_units``):
+    the axis says e.g. "notional liquidated (USD bn)", never a ten-digit number.
+
     Parameters
     ----------
     result : CascadeResult
@@ -94,12 +98,14 @@ def cascade_chart(result: CascadeResult) -> alt.LayerChart:
 
     df = result.to_frame().reset_index()
     df["liquidated"] = df["long_notional"] + df["short_notional"]
+    divisor, unit = usd_units(float(df["liquidated"].abs().max()) if len(df) else 0.0)
+    df["liquidated"] = df["liquidated"] / divisor
     base = alt.Chart(df).encode(x=alt.X("round:Q", title="round"))
     line = base.mark_line(point=True).encode(
         y=alt.Y("price:Q", title="price (quote per unit)", scale=alt.Scale(zero=False))
     )
-    bars = base.mark_bar(opacity=0.35, color="firebrick").encode(
-        y=alt.Y("liquidated:Q", title="notional liquidated (quote)")
+    bars = base.mark_bar(opacity=0.35, color=LONG_COLOR).encode(
+        y=alt.Y("liquidated:Q", title=f"notional liquidated ({unit})")
     )
     chart = (
         alt.layer(bars, line)
@@ -117,6 +123,10 @@ def liquidation_map_chart(
     liq_map: LiquidationMap, marks: dict[str, float] | None = None
 ) -> alt.LayerChart:
     """Bars of notional by price level, longs (below) and shorts (above); altair, 480 px.
+
+    Longs are ``LONG_COLOR`` and shorts ``SHORT_COLOR``,
+    as in every chart of the book; notionals are taken as USD and shown in readable units
+    (``riskkit.charts.usd_units``), the unit in the axis title.
 
     Parameters
     ----------
@@ -142,6 +152,8 @@ def liquidation_map_chart(
     short_df["side"] = "short"
     tidy = pd.concat([long_df, short_df], ignore_index=True)
     tidy = tidy[tidy["v"] > 0]
+    divisor, unit = usd_units(float(tidy["v"].max()) if len(tidy) else 0.0)
+    tidy["v"] = tidy["v"] / divisor
     bars = (
         alt.Chart(tidy)
         .mark_bar()
@@ -151,8 +163,12 @@ def liquidation_map_chart(
                 title="liquidation price (quote per unit)",
                 scale=alt.Scale(zero=False),
             ),
-            y=alt.Y("v:Q", title="notional liquidated (quote)"),
-            color=alt.Color("side:N", title="side"),
+            y=alt.Y("v:Q", title=f"notional liquidated ({unit})"),
+            color=alt.Color(
+                "side:N",
+                title="side",
+                scale=alt.Scale(domain=["long", "short"], range=[LONG_COLOR, SHORT_COLOR]),
+            ),
         )
     )
     rule = (

@@ -27,6 +27,7 @@ import base64
 import hashlib
 import json
 import math
+import numbers
 from typing import Any
 
 from riskkit._compat import require
@@ -35,16 +36,88 @@ from riskkit._errors import check_type
 __all__ = [
     "CHART_DIGITS",
     "CHART_WIDTH",
+    "EVENT_COLOR",
+    "LONG_COLOR",
+    "PRICE_COLOR",
+    "SERIES_COLORS",
+    "SHORT_COLOR",
     "VEGALITE_MIMETYPE",
     "VEGA_VERSIONS",
     "enable",
     "render_spec",
     "round_spec",
     "spec_html",
+    "usd_units",
 ]
 
 #: Width in px that fits the book's content column (sphinx-book-theme) with a legend.
 CHART_WIDTH = 520
+
+#: The book's one palette. Longs are red and shorts green in every chart that colours by side
+#: (crash panels, liquidation maps, cascades); prices are blue; crash-event rules are grey.
+LONG_COLOR = "#d62728"
+SHORT_COLOR = "#2ca02c"
+PRICE_COLOR = "#1f77b4"
+EVENT_COLOR = "#888888"
+
+#: The categorical range of the theme: blue first, and red and green last, so that a chart of
+#: several series (prices, venues, estimators) does not borrow the colours of the two sides.
+SERIES_COLORS = (
+    PRICE_COLOR,
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#17becf",
+    "#7f7f7f",
+    "#bcbd22",
+    "#e377c2",
+    LONG_COLOR,
+    SHORT_COLOR,
+)
+
+_USD_UNITS = ((1e12, "USD tn"), (1e9, "USD bn"), (1e6, "USD m"), (1e3, "USD thousand"))
+
+
+def usd_units(largest: float) -> tuple[float, str]:
+    """Divisor and unit that show USD amounts up to ``largest`` as short numbers on an axis.
+
+    Parameters
+    ----------
+    largest : float
+        The largest absolute amount shown, in USD.
+
+    Returns
+    -------
+    (float, str)
+        Divide the data by the divisor and put the unit in the axis title, e.g.
+        ``"notional liquidated (USD bn)"``. Amounts below 10,000 USD stay in USD.
+
+    Raises
+    ------
+    TypeError
+        If ``largest`` is not a real number.
+    ValueError
+        If it is not finite.
+
+    Examples
+    --------
+    >>> usd_units(1.4e9)
+    (1000000000.0, 'USD bn')
+    >>> usd_units(250_000.0)
+    (1000.0, 'USD thousand')
+    >>> usd_units(0.0)
+    (1.0, 'USD')
+    """
+    if isinstance(largest, bool) or not isinstance(largest, numbers.Real):
+        raise TypeError(f"largest must be a real number; got {type(largest).__name__}")
+    size = abs(float(largest))
+    if not math.isfinite(size):
+        raise ValueError(f"largest must be finite; got {largest!r}")
+    for divisor, unit in _USD_UNITS:
+        if size >= divisor * (10.0 if divisor == 1e3 else 1.0):
+            return divisor, unit
+    return 1.0, "USD"
+
 
 #: Significant digits every float of a chart spec is rounded to before it is embedded.
 CHART_DIGITS = 6
@@ -239,20 +312,7 @@ def _theme() -> dict[str, Any]:
             # first and last tick labels stay inside the plot: none is cut at the chart's edge
             "axisX": {"labelFlush": True, "labelOverlap": True, "labelBound": True},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
-            "range": {
-                "category": [
-                    "#1f77b4",
-                    "#d62728",
-                    "#2ca02c",
-                    "#ff7f0e",
-                    "#9467bd",
-                    "#8c564b",
-                    "#e377c2",
-                    "#7f7f7f",
-                    "#bcbd22",
-                    "#17becf",
-                ]
-            },
+            "range": {"category": list(SERIES_COLORS)},
         }
     }
 
