@@ -31,7 +31,7 @@ from riskkit.exceptions import InsufficientDataError
 from riskkit.leverage._common import _sign
 from riskkit.survival import HistoricalSurvival, historical_survival, liquidation_probability_gbm
 from riskkit.survival._common import _horizons, _leverages, _mmr, _ohlc
-from riskkit.survival.curves import _km_core
+from riskkit.survival.curves import _km_at_horizons
 from riskkit.survival.historical import _MinTable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -480,15 +480,9 @@ def _survival_from_durations(
         t = values[:, j]
         observed = ~np.isnan(t)
         dur = np.where(observed, t, censor)
-        times, surv, sse, _, _ = _km_core(dur, observed)
-        idx = np.searchsorted(times, hz, side="right")
-        s = np.concatenate([[1.0], surv])[idx]
-        ss = np.concatenate([[0.0], sse])[idx]
-        exits = np.bincount(dur.astype(np.int64), minlength=int(hz.max()) + 1)
-        at_risk = dur.size - np.concatenate([[0], np.cumsum(exits)])[hz]
-        unknown = (hz > dur.max()) & (s > 0.0)
-        prob.append(np.where(unknown, np.nan, s))
-        se.append(np.where(unknown, np.nan, ss))
+        s, ss, at_risk = _km_at_horizons(dur, observed, hz)
+        prob.append(s)
+        se.append(ss)
         risk.append(at_risk)
     ridx = pd.Index(tau.columns.to_numpy(dtype=np.float64), name="leverage")
     cidx = pd.Index(hz, name="horizon")

@@ -136,6 +136,25 @@ def _km_core(
     return times, surv, se, n_risk, events
 
 
+def _km_at_horizons(
+    dur: np.ndarray, observed: np.ndarray, hz: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kaplan-Meier survival, its standard error and the number at risk at integer horizons.
+
+    Survival beyond the longest observed duration is unknown (NaN), unless the curve has
+    already reached 0 (every position was liquidated).
+    """
+    times, surv, sse, _, _ = _km_core(dur, observed)
+    idx = np.searchsorted(times, hz, side="right")
+    s = np.concatenate([[1.0], surv])[idx]
+    ss = np.concatenate([[0.0], sse])[idx]
+    exits = np.bincount(dur.astype(np.int64), minlength=int(hz.max()) + 1)
+    at_risk = dur.size - np.concatenate([[0], np.cumsum(exits)])[hz]
+    longest = dur.max() if dur.size else -1.0
+    unknown = (hz > longest) & (s > 0.0)
+    return np.where(unknown, np.nan, s), np.where(unknown, np.nan, ss), at_risk
+
+
 def kaplan_meier(durations: Any, event_observed: Any) -> SurvivalCurve:
     """Kaplan-Meier survival curve with right censoring.
 
@@ -414,18 +433,7 @@ def historical_survival(
             t = tau_values[sel, j]
             observed = ~np.isnan(t)
             dur = np.where(observed, t, censor[sel])
-            times, surv, sse, _, _ = _km_core(dur, observed)
-            idx = np.searchsorted(times, hz, side="right")
-            s = np.concatenate([[1.0], surv])[idx]
-            ss = np.concatenate([[0.0], sse])[idx]
-            exits = np.bincount(dur.astype(np.int64), minlength=int(hz.max()) + 1)
-            at_risk = dur.size - np.concatenate([[0], np.cumsum(exits)])[hz]
-            # survival beyond the longest observed duration is unknown, unless the curve has
-            # already reached 0 (every position of the group was liquidated)
-            longest = dur.max() if dur.size else -1.0
-            unknown = (hz > longest) & (s > 0.0)
-            s = np.where(unknown, np.nan, s)
-            ss = np.where(unknown, np.nan, ss)
+            s, ss, at_risk = _km_at_horizons(dur, observed, hz)
             rows.append((gname, float(L)))
             prob.append(s)
             se.append(ss)
