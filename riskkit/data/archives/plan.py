@@ -32,7 +32,8 @@ class RemoteFile:
 
 def months(start: pd.Timestamp, end: pd.Timestamp) -> list[str]:
     """``YYYY-MM`` of every month from ``start`` to ``end`` (inclusive)."""
-    periods = pd.period_range(start.to_period("M"), end.to_period("M"), freq="M")
+    lo, hi = (t.tz_localize(None) if t.tzinfo is not None else t for t in (start, end))
+    periods = pd.period_range(lo.to_period("M"), hi.to_period("M"), freq="M")
     return [str(p) for p in periods]
 
 

@@ -308,7 +308,7 @@ def load_user_ohlcv(
             f"dtype {frame[bad_types[0]].dtype}"
         )
     frame = frame[known].astype("float64")
-    frame.index = pd.DatetimeIndex(time, name="time")
+    frame.index = pd.DatetimeIndex(time, name="time").as_unit("ns")  # as the datasets
     schema.validate(frame, "ohlcv", what=path.name)
     table_units = schema.units("ohlcv", frame.columns)
     table_units.update(units or {})
