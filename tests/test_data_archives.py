@@ -554,6 +554,26 @@ def test_rerun_is_idempotent(
     assert again.summary().loc["files fetched", "count"] == 0
 
 
+def test_extending_the_range_keeps_what_was_built(
+    bundled: dict[str, pd.DataFrame], archive: Archive, tmp_path: Path
+) -> None:
+    days = ["2024-01-10", "2024-01-11"]
+    for day in days:
+        _bybit_day(archive.root, bundled["um"], day, newest_first=False)
+    out = tmp_path / "out"
+    _build(archive, out, "bybit", symbols="BTCUSDT", start=days[0], end=days[0])
+    archive.requests.clear()
+    later = _build(archive, out, "bybit", symbols="BTCUSDT", start=days[1], end=days[1])
+    assert archive.requests == ["/trading/BTCUSDT/BTCUSDT2024-01-11.csv.gz"]
+    assert [p.status for p in later.partitions] == ["written"]
+    got = rd.load_ohlcv(out, "BTCUSDT")
+    assert isinstance(got, pd.DataFrame)  # both days: the first run's day was not dropped
+    pd.testing.assert_frame_equal(got[OHLC], _ns(bundled["um"].loc[days[0] : days[1], OHLC]))
+    archive.requests.clear()
+    narrower = _build(archive, out, "bybit", symbols="BTCUSDT", start=days[0], end=days[0])
+    assert archive.requests == [] and [p.status for p in narrower.partitions] == ["unchanged"]
+
+
 def test_file_url_base_and_cli(
     bundled: dict[str, pd.DataFrame],
     archive: Archive,

@@ -61,6 +61,8 @@ DEFAULT_MARKET = {"binance": "um", "bybit": "linear", "okx": "spot"}
 
 #: Status of one file in a build (:attr:`FileRecord.status`).
 FETCHED, CACHED, FAILED = "fetched", "cached", "failed"
+#: Fields of a file entry in a partition sidecar that a skipped partition reports.
+_KEPT = ("sha256", "checksum", "retrieved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,21 +468,28 @@ def _build_partition(
     folder = store.partition_dir(root, kind, symbol, month)
     urls = [r.url for r in group]
     prov = store.read_json(folder / store.PROVENANCE)
-    if (
-        prov is not None
-        and (folder / store.PART).is_file()
-        and [f["url"] for f in prov.get("files", [])] == urls
-        and all(f["status"] != FAILED for f in prov["files"])
-    ):
+    if prov is None or not (folder / store.PART).is_file():
+        prov = None
+    old_ok = {f["url"]: f for f in (prov or {}).get("files", []) if f["status"] != FAILED}
+    if prov is not None and all(url in old_ok for url in urls):
+        # every file this partition needs is already in it: no request, nothing written
         bar.update(len(group))
         recs = [
-            FileRecord(f["url"], symbol, month, CACHED, f["sha256"], f["checksum"], f["retrieved"])
-            for f in prov["files"]
+            FileRecord(url, symbol, month, CACHED, *(old_ok[url][k] for k in _KEPT)) for url in urls
         ]
         part = PartitionRecord(
             symbol, month, "unchanged", str(folder), prov["rows"], tuple(prov["defects_repaired"])
         )
         return recs, part
+    # files already in the partition but outside this request are kept (from the cache)
+    group = group + [
+        RemoteFile(
+            meta["source"], kind, symbol, month, f["relpath"], url,
+            f["checksum_url"] or None, f["compression"],
+        )
+        for url, f in old_ok.items()
+        if url not in urls
+    ]  # fmt: skip
     records: list[FileRecord] = []
     frames: list[pd.DataFrame] = []
     repairs: list[str] = []
@@ -514,7 +523,8 @@ def _build_partition(
             frames.append(frame)
             repairs.extend(notes)
             records.append(FileRecord(remote.url, symbol, month, status, sha, checksum, retrieved))
-        bar.update(1)
+        if remote.url in urls:
+            bar.update(1)
     if not frames:
         why = "; ".join(r.error for r in records if r.error)
         return records, PartitionRecord(symbol, month, "failed", str(folder), 0, error=why)
@@ -530,7 +540,6 @@ def _build_partition(
     except ValueError as exc:
         error = " ".join(str(exc).split())
         return records, PartitionRecord(symbol, month, "failed", str(folder), 0, error=error)
-    ok_prev = prov is not None and (folder / store.PART).is_file()
     provenance = {
         **meta,
         "symbol": symbol,
@@ -550,16 +559,17 @@ def _build_partition(
                 "sha256": r.sha256,
                 "checksum": r.checksum,
                 "checksum_url": g.checksum_url or "",
+                "relpath": g.relpath,
+                "compression": g.compression,
                 "retrieved": r.retrieved,
                 "error": r.error,
             }
             for r, g in zip(records, group, strict=True)
         ],
     }
-    if ok_prev and prov is not None:
-        old_ok = [f["url"] for f in prov["files"] if f["status"] != FAILED]
-        new_ok = [r.url for r in records if r.status != FAILED]
-        if set(new_ok) <= set(old_ok):  # nothing new: never replace it by less data
+    if prov is not None:
+        new_ok = {r.url for r in records if r.status != FAILED}
+        if not new_ok > set(old_ok):  # never replace a partition by one with fewer files
             return records, PartitionRecord(
                 symbol, month, "unchanged", str(folder), int(prov["rows"]), tuple(repairs)
             )
