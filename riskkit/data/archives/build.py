@@ -307,9 +307,9 @@ def build(
     symbols: str | list[str],
     start: Any,
     end: Any,
-    interval: str = "1h",
-    out: str | Path = "riskkit-archive",
     *,
+    out: str | Path,
+    interval: str = "1h",
     base_url: str | None = None,
     kind: str = "ohlcv",
     market: str | None = None,
@@ -331,12 +331,12 @@ def build(
     start, end : str or Timestamp
         First and last day (UTC, inclusive). Monthly files are taken whole for every month
         from ``start`` to ``end``; daily files for the days in between.
-    interval : str
-        Bar length, one of ``1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d`` (klines and bars
-        from trades; not used for funding and metrics).
     out : str or Path
         Dataset folder (created). Holds one dataset per kind: building another source,
         market or interval into the same folder is refused.
+    interval : str
+        Bar length, one of ``1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d`` (klines and bars
+        from trades; not used for funding and metrics, whose spacing is the archive's).
     base_url : str, optional
         Archive root (default: the venue's public URL); ``file://`` and ``http://`` mirrors
         with the same layout work too.
@@ -390,10 +390,29 @@ def build(
 
     Examples
     --------
-    >>> from riskkit.data import build
-    >>> result = build("binance", ["BTCUSDT"], "2024-01-01", "2024-02-29", interval="1h",
-    ...                out="archive")  # doctest: +SKIP
-    >>> result.summary()  # doctest: +SKIP
+    A one-file archive in Binance's layout (two hand-made hourly bars), served from a folder:
+
+    >>> import hashlib, pathlib, tempfile, zipfile
+    >>> from riskkit.data import build, load_ohlcv
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> folder = tmp / "data/futures/um/monthly/klines/BTCUSDT/1h"
+    >>> folder.mkdir(parents=True)
+    >>> rows = ("1704067200000,100,110,90,105,2,1704070799999,210,7,1,105,0\\n"
+    ...         "1704070800000,105,106,101,102,3,1704074399999,306,9,1,102,0\\n")
+    >>> with zipfile.ZipFile(folder / "BTCUSDT-1h-2024-01.zip", "w") as zf:
+    ...     zf.writestr("BTCUSDT-1h-2024-01.csv", rows)
+    >>> digest = hashlib.sha256((folder / "BTCUSDT-1h-2024-01.zip").read_bytes()).hexdigest()
+    >>> _ = (folder / "BTCUSDT-1h-2024-01.zip.CHECKSUM").write_text(
+    ...     f"{digest}  BTCUSDT-1h-2024-01.zip\\n")
+    >>> result = build("binance", "BTCUSDT", "2024-01-01", "2024-01-31", out=tmp / "out",
+    ...                base_url=tmp.as_uri(), progress=False)
+    >>> result.fetched, result.verified, result.failed
+    (1, 1, 0)
+    >>> load_ohlcv(tmp / "out", "BTCUSDT")["close"].tolist()
+    [105.0, 102.0]
+    >>> build("binance", "BTCUSDT", "2024-01-01", "2024-01-31", out=tmp / "out",
+    ...       base_url=tmp.as_uri(), progress=False).fetched  # a re-run downloads nothing
+    0
     """
     check_option(source, "source", tuple(SOURCES))
     check_option(kind, "kind", ("ohlcv", "funding", "metrics"))
