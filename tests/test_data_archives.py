@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
@@ -278,6 +279,12 @@ def test_binance_um_layout_checksums_and_round_trip(
     assert prov["files"][0]["sha256"] == prov["files"][0]["checksum"] == digest
     assert prov["files"][0]["url"].endswith("/BTCUSDT-1h-2024-01.zip")
     assert prov["rows"] == len(bundled["um"].loc["2024-01"])
+    # pyarrow (and Dask, which uses it) read the layout as a hive dataset; sidecars are skipped
+    ds = pads.dataset(out / "ohlcv", format="parquet", partitioning="hive")
+    assert sorted(Path(f).name for f in ds.files) == ["part-0.parquet", "part-0.parquet"]
+    whole = ds.to_table().to_pandas()
+    assert set(whole["symbol"]) == {"BTCUSDT"} and set(whole["month"]) == {"2024-01", "2024-02"}
+    assert len(whole) == len(bundled["um"].loc["2024-01":"2024-02"])
     summary = store.read_json(out / "ohlcv/_summary.json")
     assert summary is not None and summary["symbols"] == ["BTCUSDT"]
     # round trip: the same bars as the bundled loader (its source has no quote volume)
