@@ -28,8 +28,8 @@ volume. Quirks repaired here:
   BTCUSD contracts, 10 USD for the others; Binance COIN-M contract specifications,
   https://www.binance.com/en/futures/trading-rules/quarterly), and the coin volume is the
   base volume.
-- Funding ``calc_time`` carries settlement jitter like the API's: rounded to the hour, the
-  rule of the registered Binance funding parser.
+- Funding ``calc_time`` is rounded to the hour where it carries millisecond jitter (the
+  rule of the registered Binance funding parser, whose API file has such jitter).
 
 The ``fundingRate`` CSV has the columns ``calc_time, funding_interval_hours,
 last_funding_rate`` and the ``metrics`` CSV ``create_time, symbol, sum_open_interest,
