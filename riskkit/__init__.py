@@ -24,6 +24,7 @@ import logging
 from typing import Any
 
 from riskkit.exceptions import (  # noqa: F401 (re-exported through __all__)
+    ArchiveBuildWarning,
     BoundaryEstimateWarning,
     DataIntegrityError,
     DataQualityWarning,
@@ -84,6 +85,7 @@ _EXPORTS = {
 
 __all__ = sorted(
     [
+        "ArchiveBuildWarning",
         "BoundaryEstimateWarning",
         "DataIntegrityError",
         "DataQualityWarning",

@@ -9,6 +9,7 @@ Every warning is a subclass of :class:`RiskkitWarning`, so users can filter them
 from __future__ import annotations
 
 __all__ = [
+    "ArchiveBuildWarning",
     "BoundaryEstimateWarning",
     "DataIntegrityError",
     "DataQualityWarning",
@@ -27,6 +28,14 @@ class RiskkitWarning(UserWarning):
 
 class DataQualityWarning(RiskkitWarning):
     """A dataset has a defect that was repaired or that limits what it can show."""
+
+
+class ArchiveBuildWarning(RiskkitWarning):
+    """Files of a public-archive build failed (missing, corrupt, unparsable); the rest was built.
+
+    Raised by :func:`riskkit.data.build` once per build; ``result.errors`` names every failed
+    URL and why. Run the build again to retry them (verified files are not downloaded again).
+    """
 
 
 class TierMismatchWarning(RiskkitWarning):

@@ -10,6 +10,7 @@ import functools
 import importlib
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -291,7 +292,8 @@ def _build_results() -> dict[str, Any]:
     )
     price = margin_debt * 2
     hits = pd.Series(RET.quantile(0.05) > RET)
-    from riskkit.data import event
+    from riskkit.data import BuildResult, event
+    from riskkit.data.archives import FileRecord, PartitionRecord
 
     out: dict[str, Any] = {
         "MarginTiers": TIERS,
@@ -345,6 +347,17 @@ def _build_results() -> dict[str, Any]:
         "LeverageCap": risk.leverage_cap(ENTRY, 5),
         "MarginCalibration": risk.calibrate_maintenance_margin(ENTRY, 5),
         "CrashEvent": event("2020-03-12"),
+        # a build's record, as riskkit.data.build returns it (tests/test_data_archives.py
+        # builds real ones from fixture archives)
+        "BuildResult": BuildResult(
+            "binance",
+            "um",
+            "ohlcv",
+            "1h",
+            Path("out"),
+            files=(FileRecord("http://127.0.0.1/x.zip", "BTCUSDT", "2024-01", "fetched", "ab"),),
+            partitions=(PartitionRecord("BTCUSDT", "2024-01", "written", "out/p", 744),),
+        ),
     }
     return out
 

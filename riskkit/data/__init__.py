@@ -65,8 +65,12 @@ Modules
     The ``load_*`` functions and :func:`coverage`.
 ``events``
     The crash catalogue.
+``archives``
+    Builders for the public bulk archives (Binance, Bybit, OKX): :func:`build` writes a
+    partitioned Parquet dataset with provenance; :func:`load_ohlcv` and :func:`load_archive`
+    read it; :func:`load_user_ohlcv` reads the user's own files through the same schema.
 ``cli``
-    ``python -m riskkit.data``.
+    ``python -m riskkit.data`` (``fetch``, ``list``, ``build``).
 
 Every name is imported from ``riskkit.data``. Assigning a name on the package (as
 ``monkeypatch.setattr(riskkit.data, name, value)`` does) also rebinds it in the submodules that
@@ -81,7 +85,15 @@ import sys
 import types
 from typing import Any
 
+from riskkit.data import archives as archives
 from riskkit.data import cli, events, fetching, loaders, parsers, registry, repairs
+from riskkit.data.archives import (
+    BuildResult,
+    build,
+    load_archive,
+    load_ohlcv,
+    load_user_ohlcv,
+)
 from riskkit.data.cli import main as _main  # noqa: F401 (the tests call _main)
 from riskkit.data.events import EVENTS, CrashEvent, event, events_frame
 from riskkit.data.fetching import fetch
@@ -123,21 +135,26 @@ from riskkit.data.repairs import _repair_bitstamp as _repair_bitstamp
 
 __all__ = [
     "EVENTS",
+    "BuildResult",
     "CrashEvent",
+    "build",
     "coverage",
     "event",
     "events_frame",
     "fetch",
     "list_datasets",
     "load_aave_v2_liquidations",
+    "load_archive",
     "load_funding",
     "load_liquidations",
     "load_margin_debt",
+    "load_ohlcv",
     "load_open_interest",
     "load_orderbook_depth",
     "load_perp_ohlcv",
     "load_sp500",
     "load_spot_ohlcv",
+    "load_user_ohlcv",
     "load_vix",
     "provenance",
 ]

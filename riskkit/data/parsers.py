@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._validation import check_option
-from riskkit.data.repairs import _drop_last_bar, _note, _tidy
+from riskkit.data.repairs import _drop_last_bar, _note, _round_to_hour, _tidy
 
 __all__: list[str] = []
 
@@ -135,13 +135,10 @@ def _parse_binance_funding_api(path: Path) -> tuple[pd.DataFrame, list[str]]:
     with path.open(encoding="utf-8-sig") as fh:
         records = json.load(fh)
     raw = pd.DataFrame.from_records(records)
-    time = pd.to_datetime(raw["time"].astype("int64"), unit="ms", utc=True)
+    time = pd.DatetimeIndex(pd.to_datetime(raw["time"].astype("int64"), unit="ms", utc=True))
     # Defect: funding times carry a few ms of settlement jitter (e.g. ...00:00:00.006):
     # round to the nearest hour, the scheduled funding time.
-    rounded = time.dt.round("h")
-    n = int((rounded != time).sum())
-    if n:
-        _note(repairs, f"{path.name}: {n} funding times with ms jitter rounded to the hour")
+    rounded = _round_to_hour(time, repairs, path.name)
     frame = pd.DataFrame(
         {
             "funding_rate": pd.to_numeric(raw["funding_rate"], errors="raise").astype("float64"),

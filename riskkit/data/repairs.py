@@ -35,6 +35,19 @@ def _tidy(frame: pd.DataFrame, repairs: list[str], *, what: str) -> pd.DataFrame
     return frame
 
 
+def _round_to_hour(time: pd.DatetimeIndex, repairs: list[str], what: str) -> pd.DatetimeIndex:
+    """Round funding times to the nearest hour, the scheduled funding time.
+
+    Binance funding times carry a few ms of settlement jitter (e.g. ``...00:00:00.006``), in
+    the API and in the archive's ``calc_time`` alike.
+    """
+    rounded = pd.DatetimeIndex(time).round("h")
+    n = int((rounded != pd.DatetimeIndex(time)).sum())
+    if n:
+        _note(repairs, f"{what}: {n} funding times with ms jitter rounded to the hour")
+    return pd.DatetimeIndex(rounded, name="time")
+
+
 def _drop_last_bar(frame: pd.DataFrame, repairs: list[str], what: str) -> pd.DataFrame:
     """Drop the last (partial) bar of an API snapshot."""
     if len(frame):
