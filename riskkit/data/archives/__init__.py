@@ -23,12 +23,16 @@ Modules
     The Parquet layout: atomic writes, partitions and sidecars.
 ``readers``
     :func:`load_ohlcv`, :func:`load_archive`, :func:`load_user_ohlcv`.
+``recorded``
+    :func:`record_binance_klines`: bars written back in the archive's own format (offline
+    demonstrations and tests).
 """
 
 from __future__ import annotations
 
 from riskkit.data.archives.build import BuildResult, FileRecord, PartitionRecord, build
 from riskkit.data.archives.readers import load_archive, load_ohlcv, load_user_ohlcv
+from riskkit.data.archives.recorded import record_binance_klines
 
 __all__ = [
     "BuildResult",
@@ -38,4 +42,5 @@ __all__ = [
     "load_archive",
     "load_ohlcv",
     "load_user_ohlcv",
+    "record_binance_klines",
 ]
