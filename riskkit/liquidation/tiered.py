@@ -319,14 +319,14 @@ def liquidation_price_tiered(
     requires this re-check ("if the position calculated at the liquidation price and the current
     position are of different levels, substitute the level at the liquidation price").
 
-    With side :math:`s`, :math:`\sigma = s` (linear) or :math:`-s` (inverse) and
-    :math:`T = QE - \sigma M` (linear) or :math:`Q/E - \sigma M` (inverse), the equation in the
+    With side :math:`s`, :math:`\\sigma = s` (linear) or :math:`-s` (inverse) and
+    :math:`T = QE - \\sigma M` (linear) or :math:`Q/E - \\sigma M` (inverse), the equation in the
     notional :math:`V` at the liquidation price is
-    :math:`g(V) = V - \sigma\,\mathrm{MM}(V) = T`. When the amounts follow the cum recursion,
-    :math:`\mathrm{MM}` is continuous, :math:`g` is continuous and increasing (slope
-    :math:`1 - \sigma m_k > 0`), exactly one tier is consistent, and it is the :math:`k` with
-    :math:`g(F_k) \le T < g(F_{k+1})`; then
-    :math:`V = (T - \sigma A_k)/(1 - \sigma m_k)` and :math:`P = V/Q` (linear) or :math:`Q/V`
+    :math:`g(V) = V - \\sigma\\,\\mathrm{MM}(V) = T`. When the amounts follow the cum recursion,
+    :math:`\\mathrm{MM}` is continuous, :math:`g` is continuous and increasing (slope
+    :math:`1 - \\sigma m_k > 0`), exactly one tier is consistent, and it is the :math:`k` with
+    :math:`g(F_k) \\le T < g(F_{k+1})`; then
+    :math:`V = (T - \\sigma A_k)/(1 - \\sigma m_k)` and :math:`P = V/Q` (linear) or :math:`Q/V`
     (inverse). Every position gets tier 1's closed form; only those whose :math:`V` reaches
     :math:`F_2` are compared with the breakpoints :math:`g(F_k)`. The work runs in blocks of
     32,768 positions so that the temporaries stay in the CPU cache: :math:`O(n)` time,
