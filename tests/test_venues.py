@@ -693,3 +693,34 @@ def test_tiers_from_ccxt_rejects_a_list_of_numbers() -> None:
         TypeError, match=r"tiers\[0\] must be a dict \(one ccxt leverage tier\); got float"
     ):
         venues.tiers_from_ccxt([0.5, 0.6])
+
+
+def test_margin_tiers_from_ccxt_is_tiers_from_ccxt() -> None:
+    for with_cum in (True, False):
+        a = MarginTiers.from_ccxt(_ccxt_tiers(with_cum), venue="binance", symbol="BTCUSDT")
+        b = venues.tiers_from_ccxt(_ccxt_tiers(with_cum), venue="binance", symbol="BTCUSDT")
+        for name in ("notional_floor", "maintenance_margin_rate", "maintenance_amount"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        assert (a.venue, a.symbol, a.notes) == ("binance", "BTCUSDT", "from ccxt leverage tiers")
+
+
+def test_margin_tiers_from_ccxt_reads_bybit_mm_deduction() -> None:
+    # Bybit v5 /v5/market/risk-limit sends mmDeduction per tier ("" where it has none);
+    # https://bybit-exchange.github.io/docs/v5/market/risk-limit
+    def tier(lo: float, hi: float, mmr: float, lev: float, ded: str) -> dict:
+        info = {"riskLimitValue": str(hi), "maintenanceMargin": str(mmr), "mmDeduction": ded}
+        return dict(
+            minNotional=lo, maxNotional=hi, maintenanceMarginRate=mmr, maxLeverage=lev, info=info
+        )
+
+    sent = [tier(0, 2e6, 0.005, 100, "0"), tier(2e6, 4e6, 0.01, 50, "10000")]
+    t = MarginTiers.from_ccxt(sent)
+    assert t.maintenance_amount.tolist() == [0.0, 10_000.0]  # 2e6 x (1% - 0.5%)
+    blank = [tier(0, 2e6, 0.005, 100, ""), tier(2e6, 4e6, 0.01, 50, "")]
+    assert MarginTiers.from_ccxt(blank).maintenance_amount.tolist() == [0.0, 10_000.0]
+    odd = [tier(0, 2e6, 0.005, 100, "0"), tier(2e6, 4e6, 0.01, 50, "9000")]  # venue's own
+    assert MarginTiers.from_ccxt(odd).maintenance_amount[1] == 9_000.0
+    with pytest.raises(ValueError, match="non-empty list"):
+        MarginTiers.from_ccxt([])
+    with pytest.raises(TypeError, match=r"tiers\[0\] must be a dict"):
+        MarginTiers.from_ccxt([0.5])  # type: ignore[list-item]
