@@ -21,6 +21,7 @@ from reference.venue_examples import EXAMPLES
 
 from riskkit import venues
 from riskkit.exceptions import TierMismatchWarning
+from riskkit.liquidation import liquidation_price
 from riskkit.margin import MarginTiers
 from riskkit.venues import binance as bn_raw
 from riskkit.venues import deribit as deribit_mod
@@ -724,3 +725,46 @@ def test_margin_tiers_from_ccxt_reads_bybit_mm_deduction() -> None:
         MarginTiers.from_ccxt([])
     with pytest.raises(TypeError, match=r"tiers\[0\] must be a dict"):
         MarginTiers.from_ccxt([0.5])  # type: ignore[list-item]
+
+
+def test_deribit_inverse_perpetuals_by_hand() -> None:
+    # Deribit, "11 January 2022" (support.deribit.com/hc/en-us/articles/25944826427293):
+    # BTC MM = 1% + (size in BTC) x 0.005%, ETH MM = 1% + (size in ETH) x 0.0004%.
+    d = venues.get("deribit")
+    # 25 BTC at 100,000 (USD 2.5m): 1% + 25 x 0.005% = 1.125% -> 0.28125 BTC (the figure the
+    # Linear Perpetual page prints for the same BTC schedule)
+    assert d.maintenance_margin("BTC-PERPETUAL", 2_500_000.0, 100_000.0) == pytest.approx(0.28125)
+    # 1,000 ETH at 2,000 (USD 2m): 1% + 1,000 x 0.0004% = 1.4% -> 14 ETH
+    assert d.maintenance_margin("ETH-PERPETUAL", 2_000_000.0, 2_000.0) == pytest.approx(14.0)
+    assert d.initial_margin_rate("BTC-PERPETUAL", 2.5e6, size=25.0) == pytest.approx(0.02125)
+    # the liquidation price makes equity equal to maintenance at the mark (size N/P in BTC)
+    n, e = 2_500_000.0, 100_000.0
+    for side, margin in (("long", 2.5), ("short", 2.5), ("long", 0.3), ("short", 20.0)):
+        p = d.liquidation_price("BTC-PERPETUAL", side, e, n, margin)
+        s = 1.0 if side == "long" else -1.0
+        equity = margin + s * n * (1.0 / e - 1.0 / p)
+        assert equity == pytest.approx(d.maintenance_margin("BTC-PERPETUAL", n, p), rel=1e-10)
+        assert (p < e) if side == "long" else (p > e)
+    # a short whose margin covers the whole coin notional cannot be liquidated
+    assert np.isnan(d.liquidation_price("BTC-PERPETUAL", "short", e, 100_000.0, 1.0))
+    # a small position is close to the constant 1% rate (size term 0.005% x 0.1 BTC)
+    small = d.liquidation_price("BTC-PERPETUAL", "long", e, 10_000.0, 0.01)
+    flat = liquidation_price("long", e, 10_000.0, 0.01, 0.01, 0.0, "inverse")
+    assert small == pytest.approx(flat, rel=1e-4)
+    assert small > flat  # the size term only adds maintenance
+    with pytest.raises(ValueError, match=r"as_of must not precede the first snapshot"):
+        d.liquidation_price("BTC-PERPETUAL", "long", e, n, 2.5, as_of="2021-12-31")
+    assert d.market("BTC/USD:BTC").symbol == "BTC-PERPETUAL"
+
+
+def test_deribit_inverse_quadratic_reduces_to_constant_rate() -> None:
+    from riskkit.venues._base import _inverse_size_linear
+
+    rng = np.random.default_rng(7)
+    s = np.where(rng.random(200) < 0.5, 1.0, -1.0)
+    e = rng.uniform(1e3, 1e5, 200)
+    n = rng.uniform(1e3, 1e7, 200)
+    m_ = n / e / rng.uniform(1.5, 50.0, 200)
+    got = _inverse_size_linear(s, e, n, m_, 0.01, 0.0)
+    want = liquidation_price(s, e, n, m_, 0.01, 0.0, "inverse")
+    np.testing.assert_allclose(got, want, rtol=1e-12)

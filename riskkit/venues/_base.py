@@ -148,6 +148,27 @@ def _single_tier(rate: float, contract: str, venue: str, symbol: str) -> MarginT
     )
 
 
+def _inverse_size_linear(
+    s: Any, e: FloatArray, n: FloatArray, m_: FloatArray, base: float, beta: float
+) -> FloatArray:
+    # Inverse contract of USD notional N, maintenance rate base + beta x (N/P) on the coin
+    # notional N/P. Equity M + sN(1/E - 1/P) = (base + beta N x) N x with x = 1/P:
+    #   a x^2 + b x + c = 0,  a = beta N^2,  b = (base + s) N,  c = -(M + sN/E),
+    # and the root the price reaches first is x = -2c / (b + s sqrt(b^2 - 4ac)) (stable form;
+    # beta = 0 gives the constant-rate x = -c/b).
+    s = np.asarray(s, dtype=np.float64)
+    a = beta * n * n
+    b = (base + s) * n
+    c = -(m_ + s * n / e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = b * b - 4.0 * a * c
+        x = -2.0 * c / (b + s * np.sqrt(np.maximum(disc, 0.0)))
+        p = np.where(x > 0, 1.0 / x, np.inf)
+    # a short whose equity is below maintenance at every price is liquidated at any price
+    p = np.where((s < 0) & (disc < 0), 0.0, p)
+    return np.asarray(p, dtype=np.float64)
+
+
 _ADAPTED: dict[tuple[int, float, str, str, str], tuple[MarginTiers, MarginTiers]] = {}
 
 
@@ -469,8 +490,14 @@ class Venue:
         q_in = size
         if self.maintenance_rule == "size_linear" and snap is not None:
             q = check_positive(as_float_array(size, "size"), "size")
-            rate = table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f
-            p = liquidation_price(s, entry_price, q, margin, rate, 0.0, market.contract)
+            if market.contract == "linear":
+                rate = table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f
+                p = liquidation_price(s, entry_price, q, margin, rate, 0.0, market.contract)
+            else:  # the coin size N/P grows as the price falls: a quadratic in 1/P
+                e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
+                m_ = as_float_array(margin, "margin")
+                base = float(table.maintenance_margin_rate[0]) + f
+                p = _inverse_size_linear(s, e, q, m_, base, snap.mmr_per_unit)
         elif self.maintenance_basis == "entry" and rule == "taker_at_bankruptcy":
             e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
             q = check_positive(as_float_array(size, "size"), "size")
@@ -600,7 +627,8 @@ class Venue:
             at = check_positive(as_float_array(price, "price"), "price")
         v = q * at if market.contract == "linear" else q / at
         if self.maintenance_rule == "size_linear" and snap is not None:
-            mm = v * (table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f)
+            coins = q if market.contract == "linear" else v  # size in base units at the mark
+            mm = v * (table.maintenance_margin_rate[0] + snap.mmr_per_unit * coins + f)
         else:
             rate, amt = table.lookup(v)
             mm = v * (np.asarray(rate) + f) - np.asarray(amt)
