@@ -768,3 +768,42 @@ def test_deribit_inverse_quadratic_reduces_to_constant_rate() -> None:
     got = _inverse_size_linear(s, e, n, m_, 0.01, 0.0)
     want = liquidation_price(s, e, n, m_, 0.01, 0.0, "inverse")
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sym", ["BTCUSDT", "ETHUSDT", "SOLUSDT", "DOGEUSDT", "XRPUSDT", "BNBUSDT"])
+def test_binance_2024_brackets_are_consistent(sym: str) -> None:
+    # freqtrade freqtrade/exchange/binance_leverage_tiers.json @3d9514d2 (2024-10-24), a Binance
+    # leverageBracket response through ccxt: the venue's cum is the cum recursion, the ladder
+    # ends at 1x and 50% maintenance, and the snapshot is marked unverified
+    snap = BN.market(sym).snapshot("2024-11-01", "binance-usdm")
+    t = snap.tiers
+    assert snap.effective == pd.Timestamp("2024-10-24", tz="UTC")
+    assert not snap.verified
+    assert t.is_continuous
+    assert (t.max_leverage[-1], t.maintenance_margin_rate[-1]) == (1.0, 0.5)
+    with pytest.raises(ValueError, match="as_of must not precede"):
+        BN.tiers(sym, as_of="2020-01-01")
+
+
+def test_binance_2024_bracket_values() -> None:
+    # same file: BTC/USDT:USDT tier 1 0-50,000 at 0.4% (125x), tier 12 1.2e9-1.8e9 at 50%
+    # with cum 421,481,450; DOGE/USDT:USDT tier 1 0-10,000 at 0.5% (75x), the rate the
+    # positionRisk DOGE rows of March 2024 imply
+    btc = BN.tiers("BTCUSDT", as_of="2024-10-24")
+    assert (btc.notional_cap[0], btc.maintenance_margin_rate[0], btc.max_leverage[0]) == (
+        50_000.0,
+        0.004,
+        125.0,
+    )
+    assert btc.maintenance_amount[-1] == 421_481_450.0
+    assert btc.notional_cap[-1] == 1.8e9
+    doge = BN.tiers("DOGE/USDT:USDT", as_of="2024-10-24")
+    assert (doge.notional_cap[0], doge.maintenance_margin_rate[0], doge.max_leverage[0]) == (
+        10_000.0,
+        0.005,
+        75.0,
+    )
+    # the chapter's position (1 BTC long at 100,000, 10x) is priced the same as under 2022
+    a = BN.liquidation_price("BTCUSDT", "long", 100_000.0, 1.0, 10_000.0, as_of="2024-10-24")
+    b = BN.liquidation_price("BTCUSDT", "long", 100_000.0, 1.0, 10_000.0, as_of="2023-01-01")
+    assert a == pytest.approx(b, rel=1e-15)
