@@ -807,3 +807,27 @@ def test_binance_2024_bracket_values() -> None:
     a = BN.liquidation_price("BTCUSDT", "long", 100_000.0, 1.0, 10_000.0, as_of="2024-10-24")
     b = BN.liquidation_price("BTCUSDT", "long", 100_000.0, 1.0, 10_000.0, as_of="2023-01-01")
     assert a == pytest.approx(b, rel=1e-15)
+
+
+def test_batch_blocks_match_one_call_per_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    from riskkit.venues import batch
+
+    rng = np.random.default_rng(5)
+    n = 1_000
+    pool = [("binance-usdm", "BTCUSDT"), ("bitmex", "XBTUSD"), ("deribit", "BTC-PERPETUAL")]
+    pick = rng.integers(0, len(pool), n)
+    ven = pd.Categorical([pool[i][0] for i in pick])
+    sym = pd.Categorical([pool[i][1] for i in pick])
+    inverse = pick > 0
+    side = rng.choice([-1.0, 1.0], n)
+    e = rng.uniform(1e3, 5e4, n)
+    q = np.where(inverse, rng.uniform(1e3, 1e5, n), rng.uniform(0.1, 2.0, n))
+    m = np.where(inverse, q / e, q * e) / rng.uniform(2, 20, n)
+    whole = venues.liquidation_prices(ven, sym, side, e, q, m)
+    monkeypatch.setattr(batch, "_BLOCK", 64)  # 16 blocks, some missing a group
+    blocks = venues.liquidation_prices(ven, sym, side, e, q, m)
+    np.testing.assert_array_equal(blocks, whole)
+    for k, (name, symbol) in enumerate(pool):
+        rows = pick == k
+        one = venues.get(name).liquidation_price(symbol, side[rows], e[rows], q[rows], m[rows])
+        np.testing.assert_array_equal(whole[rows], one)

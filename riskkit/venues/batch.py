@@ -86,8 +86,10 @@ def liquidation_prices(
     codes_v, names_v = _codes(venue, n)
     codes_s, names_s = _codes(symbol, n)
     width = max(len(names_s), 1)
-    key = np.multiply(codes_v, width, dtype=np.int64)
-    key += codes_s
+    # the smallest integer type that holds every (venue, symbol) key: less memory to scan
+    kt = np.int16 if len(names_v) * width < 2**15 else np.int64
+    key = np.multiply(codes_v, width, dtype=kt)
+    key += codes_s.astype(kt, copy=False)
     out = np.empty(n)
     if n and bool((key[1:] >= key[:-1]).all()):
         # already grouped (a frame sorted by venue and symbol): contiguous views, no gathers
