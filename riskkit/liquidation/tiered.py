@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,36 @@ def _take(x: FloatArray, idx: Any) -> FloatArray:
     return x if x.ndim == 0 else x[idx]
 
 
+class _Prep(NamedTuple):
+    continuous: bool
+    b_up: FloatArray  # breakpoints g(F_k) for sigma = +1
+    b_dn: FloatArray  # and for sigma = -1
+
+
+_PREP: dict[int, tuple[MarginTiers, _Prep]] = {}
+
+
+def _prepared(tiers: MarginTiers) -> _Prep:
+    # per-table constants, kept (with the table, so that its id is not reused) for later calls
+    hit = _PREP.get(id(tiers))
+    if hit is not None and hit[0] is tiers:
+        return hit[1]
+    floor, rate, amount = (
+        tiers.notional_floor,
+        tiers.maintenance_margin_rate,
+        tiers.maintenance_amount,
+    )
+    prep = _Prep(
+        _is_continuous(tiers),
+        floor * (1.0 - rate) + amount,
+        floor * (1.0 + rate) - amount,
+    )
+    if len(_PREP) > 512:
+        _PREP.clear()
+    _PREP[id(tiers)] = (tiers, prep)
+    return prep
+
+
 def _is_continuous(tiers: MarginTiers) -> bool:
     # maintenance margin V m_k - A_k continuous at every floor (the cum recursion, any A_0)
     f, r, a = tiers.notional_floor, tiers.maintenance_margin_rate, tiers.maintenance_amount
@@ -85,10 +115,14 @@ def _tiered(
     want_tier: bool = True,
 ) -> tuple[FloatArray, FloatArray | None]:
     s, e, q, m_ = (np.asarray(x, dtype=np.float64) for x in (s, e, q, m_))
-    shape = np.broadcast_shapes(s.shape, e.shape, q.shape, m_.shape)
+    shapes = {x.shape for x in (s, e, q, m_) if x.ndim}
+    if len(shapes) > 1:
+        shape = np.broadcast_shapes(s.shape, e.shape, q.shape, m_.shape)
+    else:  # the common case: equal shapes or scalars (np.broadcast_shapes costs ~20 us)
+        shape = shapes.pop() if shapes else ()
     if tiers.tier_basis == "entry":
         return _tiered_entry(s, e, q, m_, tiers, linear, shape, want_tier)
-    if not _is_continuous(tiers):
+    if not _prepared(tiers).continuous:
         s, e, q, m_ = np.broadcast_arrays(s, e, q, m_)
         return _tiered_walk(s, e, q, m_, tiers, linear)
     return _tiered_closed(s, e, q, m_, tiers, linear, shape, want_tier)
@@ -120,8 +154,7 @@ def _tiered_closed(
     sig_r = -r0 if linear else r0  # -sigma m_0 = sig_r s
     sig_a = -a0 if linear else a0  # -sigma A_0 = sig_a s
     f1 = float(floor[1]) if last else np.inf
-    b_up = floor * (1.0 - rate) + amount  # B_k for sigma = +1
-    b_dn = floor * (1.0 + rate) - amount  # B_k for sigma = -1
+    _, b_up, b_dn = _prepared(tiers)  # B_k for sigma = +1 and -1
     cap_last = float(cap[last])
     n = int(np.prod(shape))
     out = np.empty(shape)
@@ -465,8 +498,7 @@ def liquidation_table(
         v_entry = n_usd / ee
     s = np.full(ee.shape, sgn)
     lp, k = _tiered(s, ee, size, margin, tiers, linear)
-    assert k is not None
-    ki = k.astype(np.intp)
+    ki = np.asarray(k, dtype=np.float64).astype(np.intp)
     bp = _kernel(s, ee, size, margin, np.zeros(1), np.zeros(1), linear)
     k_entry = np.clip(np.searchsorted(tiers.notional_floor, v_entry, side="right") - 1, 0, None)
     max_lev = tiers.max_leverage[np.maximum(ki, k_entry)]

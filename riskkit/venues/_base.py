@@ -528,12 +528,12 @@ class Venue:
         # p is a fresh result of this call: marked in place, and only scanned in full when
         # its range shows a limit (0 for a long, inf for a short) somewhere
         arr = np.asarray(p, dtype=np.float64)
-        sb = np.broadcast_to(np.asarray(s, dtype=np.float64), arr.shape)
+        sb = np.asarray(s, dtype=np.float64)
         if arr.size and not (arr.min() > 0.0 and arr.max() < np.inf):
             never = ((sb > 0) & (arr <= 0.0)) | ((sb < 0) & np.isposinf(arr))
             arr = np.where(never, CANNOT_LIQUIDATE, arr)
         if round_to_tick and self.tick_rounding == "toward_entry" and market.tick_size > 0:
-            arr = _round_toward_entry(arr, sb, market.tick_size)
+            arr = _round_toward_entry(arr, np.broadcast_to(sb, arr.shape), market.tick_size)
         return wrap_like(arr, *inputs, name="liquidation_price")
 
     def bankruptcy_price(
