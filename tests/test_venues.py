@@ -357,6 +357,15 @@ def test_not_reproducible_cases() -> None:
     * Binance API docs' hedge-mode BTCUSDT cross example (liquidation 19,731.455): cross, the
       wallet balance and other positions are not in the response.
     * Hyperliquid cross positions of a multi-position account without crossMarginSummary.
+
+    Coverage of freqtrade (checked at commit c9ae5e1e, 2024-10-24, and test_hyperliquid.py at
+    3b1fb5af): test_liquidation_price_binance's two isolated cases (from the profile) and two
+    cross cases (through cross_margin with the account); all 24 futures cases of
+    test_get_liquidation_price (freqtrade mocks the tier, so they need the overrides, see
+    test_freqtrade_generic_with_mocked_tier); test_get_liquidation_price1 (NEAR, above); the
+    Hyperliquid positions of test_hyperliquid.py (from the profile, 1e-6 but the 1x BTC long,
+    whose 6-decimal collateral fixes its price to ~6e-5). ccxt's static bitmex.json holds no
+    position; its hyperliquid.json states are in test_ccxt_hyperliquid_recorded_states.
     """
     c = vc.FREQTRADE_NEAR
     v = BN.with_market("NEARUSDT", maintenance_margin_rate=c["mmr"])
