@@ -13,7 +13,10 @@ Measures, in one process and on the same inputs:
 * ``fused single-rate``: one fused numpy expression with a single maintenance rate (no tiers, no
   validation, no edge cases): the practical floor.
 
-Run: ``python benchmarks/bench_venues.py [n_positions]``. Prints the timings and the ratios.
+Run: ``python benchmarks/bench_venues.py [n_positions]``. Prints the timings, then one table of
+the ratios beside the issue's targets (all profiles within 2x of the single-venue path; the
+tier-aware path within 3x of the fused single-rate expression). On a shared machine, run it
+when the load is low: every timing is the best of three in the same process.
 """
 
 from __future__ import annotations
