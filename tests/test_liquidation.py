@@ -8,6 +8,7 @@ rounding or fee convention are recorded.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -724,3 +725,110 @@ def test_liquidation_tables_rejects_a_non_mapping_and_a_non_tier_table() -> None
         liquidation_tables(100.0, [10], ["a"])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"tables\['a'\] must be a MarginTiers; got str 'x'"):
         liquidation_tables(100.0, [10], {"a": "x"})  # type: ignore[dict-item]
+
+
+# --------------------------------------------------------------------------------------------
+# the tier-aware solver against a naive per-position reference
+# --------------------------------------------------------------------------------------------
+def _naive_tiered(s: float, e: float, q: float, m_: float, t: MarginTiers) -> float:
+    """One position at a time: try every tier, keep the one its own price falls in."""
+    linear = t.contract == "linear"
+    last = t.n_tiers - 1
+
+    def tier_of(v: float) -> int:
+        return min(max(int(np.searchsorted(t.notional_floor, v, side="right")) - 1, 0), last)
+
+    if t.tier_basis == "entry":
+        k = tier_of(q * e if linear else q / e)
+        r, a = t.maintenance_margin_rate[k], t.maintenance_amount[k]
+        if t.maintenance_basis == "entry":
+            return float(
+                liquidation_price_fixed_maintenance(
+                    s, e, q, m_, (q * e if linear else q / e) * r - a, t.contract
+                )
+            )
+        return float(liquidation_price(s, e, q, m_, r, a, t.contract))
+    for k in range(t.n_tiers):
+        p = float(
+            liquidation_price(
+                s, e, q, m_, t.maintenance_margin_rate[k], t.maintenance_amount[k], t.contract
+            )
+        )
+        with np.errstate(divide="ignore"):
+            v = q * p if linear else (q / p if p > 0 else np.inf)
+        if tier_of(v) == k:
+            return p
+    raise AssertionError("no consistent tier")  # pragma: no cover
+
+
+def _tables() -> list[MarginTiers]:
+    from riskkit import venues
+    from riskkit.margin import available_tiers
+
+    out = [load_tiers(name) for name in available_tiers()]
+    for name in venues.available():
+        v = venues.get(name)
+        for mk in v.markets:
+            for snap in mk.snapshots:
+                out.append(snap.tiers)
+    # a fee folded into every rate (OKX, BitMEX) keeps the table continuous
+    t = load_tiers("binance_usdm_btcusdt_2021-03")
+    out.append(
+        MarginTiers.from_rates(t.notional_floor, t.maintenance_margin_rate + 0.0005, t.max_leverage)
+    )
+    return out
+
+
+@pytest.mark.parametrize("which", range(len(_tables())))
+def test_tiered_matches_naive_reference(which: int) -> None:
+    t = _tables()[which]
+    rng = np.random.default_rng(which)
+    n = 600
+    linear = t.contract == "linear"
+    s = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    e = rng.uniform(0.05, 120_000.0, n)
+    top = float(t.notional_floor[-1]) * 1.5 if t.n_tiers > 1 else 1e6
+    v0 = np.exp(rng.uniform(np.log(1.0), np.log(max(top, 10.0)), n))  # notional, table currency
+    lev = np.exp(rng.uniform(0.0, np.log(150.0), n))
+    q = v0 / e if linear else v0 * e  # linear: base qty; inverse: USD
+    m_ = v0 / lev
+    m_[::50] *= -0.01  # a few cross margins already below zero
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = liquidation_price_tiered(s, e, q, m_, t)
+        want = np.array([_naive_tiered(*args, t) for args in zip(s, e, q, m_, strict=True)])
+    both_inf = np.isinf(got) & np.isinf(want)
+    assert np.array_equal(np.isinf(got), np.isinf(want))
+    np.testing.assert_allclose(got[~both_inf], want[~both_inf], rtol=1e-11, atol=1e-300)
+
+
+def test_tiered_discontinuous_table_falls_back_to_walk() -> None:
+    # amounts that do not follow the cum recursion: maintenance jumps at 50,000
+    t = MarginTiers([0.0, 50_000.0], [50_000.0, np.inf], [0.004, 0.01], [0.0, 100.0], [125.0, 50.0])
+    rng = np.random.default_rng(3)
+    e = rng.uniform(10_000.0, 60_000.0, 300)
+    q = rng.uniform(0.1, 5.0, 300)
+    s = np.where(rng.random(300) < 0.5, 1.0, -1.0)
+    m_ = q * e / 20.0
+    got = liquidation_price_tiered(s, e, q, m_, t)
+    for i in range(300):
+        p = got[i]
+        k = 0 if q[i] * p < 50_000.0 else 1
+        ref = liquidation_price(
+            s[i], e[i], q[i], m_[i], t.maintenance_margin_rate[k], t.maintenance_amount[k]
+        )
+        if (k == 0 and q[i] * ref < 50_000.0) or (k == 1 and q[i] * ref >= 50_000.0):
+            assert p == pytest.approx(ref, rel=1e-12)
+
+
+def test_tiered_blocks_and_broadcasting() -> None:
+    # more positions than one block, scalars broadcast, 2-d shapes kept
+    t = load_tiers("binance_usdm_btcusdt_2021-03")
+    n = 70_001
+    e = np.linspace(1_000.0, 90_000.0, n)
+    got = liquidation_price_tiered("short", e, 3.0, e * 3.0 / 10.0, t)
+    want = np.array([_naive_tiered(-1.0, x, 3.0, x * 0.3, t) for x in e[::997]])
+    np.testing.assert_allclose(got[::997], want, rtol=1e-12)
+    grid = liquidation_price_tiered("long", e[:6].reshape(2, 3), np.array([[1.0], [2.0]]), 500.0, t)
+    assert grid.shape == (2, 3)
+    assert grid[1, 2] == pytest.approx(_naive_tiered(1.0, e[5], 2.0, 500.0, t), rel=1e-12)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,69 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # tier-aware solving
 # --------------------------------------------------------------------------------------------
+def _flat(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    # a 1-d view (or a 0-d scalar that broadcasts) of an input on the broadcast shape
+    if x.shape == shape:
+        return x.reshape(-1)
+    if x.size == 1:
+        return x.reshape(())
+    return np.broadcast_to(x, shape).reshape(-1)
+
+
+def _take(x: FloatArray, idx: Any) -> FloatArray:
+    return x if x.ndim == 0 else x[idx]
+
+
+class _Prep(NamedTuple):
+    continuous: bool
+    b_up: FloatArray  # breakpoints g(F_k) for sigma = +1
+    b_dn: FloatArray  # and for sigma = -1
+
+
+_PREP: dict[int, tuple[MarginTiers, _Prep]] = {}
+
+
+def _prepared(tiers: MarginTiers) -> _Prep:
+    # per-table constants, kept (with the table, so that its id is not reused) for later calls
+    hit = _PREP.get(id(tiers))
+    if hit is not None and hit[0] is tiers:
+        return hit[1]
+    floor, rate, amount = (
+        tiers.notional_floor,
+        tiers.maintenance_margin_rate,
+        tiers.maintenance_amount,
+    )
+    prep = _Prep(
+        _is_continuous(tiers),
+        floor * (1.0 - rate) + amount,
+        floor * (1.0 + rate) - amount,
+    )
+    if len(_PREP) > 512:
+        _PREP.clear()
+    _PREP[id(tiers)] = (tiers, prep)
+    return prep
+
+
+def _is_continuous(tiers: MarginTiers) -> bool:
+    # maintenance margin V m_k - A_k continuous at every floor (the cum recursion, any A_0)
+    f, r, a = tiers.notional_floor, tiers.maintenance_margin_rate, tiers.maintenance_amount
+    if f.size < 2:
+        return True
+    jump = f[1:] * (r[1:] - r[:-1]) - (a[1:] - a[:-1])
+    scale = np.maximum(np.abs(f[1:] * r[1:]), 1.0)
+    return bool(np.all(np.abs(jump) <= 1e-9 * scale) and np.all(r < 1.0))
+
+
+def _warn_beyond(count: int, tiers: MarginTiers) -> None:
+    warnings.warn(
+        f"{count} position(s) have a notional at the liquidation price above the last "
+        f"tier cap {tiers.notional_cap[-1]:g} of {tiers.venue} {tiers.symbol}; the last tier is "
+        "applied. The venue would not accept such positions; reduce the size.",
+        TierMismatchWarning,
+        stacklevel=5,
+    )
+
+
 def _tiered(
     s: FloatArray,
     e: FloatArray,
@@ -49,21 +112,168 @@ def _tiered(
     m_: FloatArray,
     tiers: MarginTiers,
     linear: bool,
-) -> tuple[FloatArray, FloatArray]:
-    s, e, q, m_ = np.broadcast_arrays(s, e, q, m_)
+    want_tier: bool = True,
+) -> tuple[FloatArray, FloatArray | None]:
+    s, e, q, m_ = (np.asarray(x, dtype=np.float64) for x in (s, e, q, m_))
+    shapes = {x.shape for x in (s, e, q, m_) if x.ndim}
+    if len(shapes) > 1:
+        shape = np.broadcast_shapes(s.shape, e.shape, q.shape, m_.shape)
+    else:  # the common case: equal shapes or scalars (np.broadcast_shapes costs ~20 us)
+        shape = shapes.pop() if shapes else ()
+    if tiers.tier_basis == "entry":
+        return _tiered_entry(s, e, q, m_, tiers, linear, shape, want_tier)
+    if not _prepared(tiers).continuous:
+        s, e, q, m_ = np.broadcast_arrays(s, e, q, m_)
+        return _tiered_walk(s, e, q, m_, tiers, linear)
+    return _tiered_closed(s, e, q, m_, tiers, linear, shape, want_tier)
+
+
+_CHUNK = 32_768  # positions per block: the block's temporaries stay in the CPU cache
+
+
+def _tiered_closed(
+    s: FloatArray,
+    e: FloatArray,
+    q: FloatArray,
+    m_: FloatArray,
+    tiers: MarginTiers,
+    linear: bool,
+    shape: tuple[int, ...],
+    want_tier: bool,
+) -> tuple[FloatArray, FloatArray | None]:
+    # With sigma = s (linear) or -s (inverse) and T = Q E - sigma M (linear) or Q/E - sigma M
+    # (inverse), equity = maintenance reads g(V) = V - sigma MM(V) = T in the notional V at the
+    # liquidation price. g is continuous and increasing (slope 1 - sigma m_k > 0), so the tier
+    # is the k with B_k = g(F_k) <= T < B_{k+1} and V = (T - sigma A_k) / (1 - sigma m_k).
+    # Every position gets tier 1's closed form; only those whose V reaches F_2 are counted
+    # against the breakpoints B_k. Blocks of _CHUNK positions keep the temporaries in cache.
     floor, cap = tiers.notional_floor, tiers.notional_cap
     rate, amount = tiers.maintenance_margin_rate, tiers.maintenance_amount
-    if tiers.tier_basis == "entry":
+    last = tiers.n_tiers - 1
+    r0, a0 = float(rate[0]), float(amount[0])
+    sig_r = -r0 if linear else r0  # -sigma m_0 = sig_r s
+    sig_a = -a0 if linear else a0  # -sigma A_0 = sig_a s
+    f1 = float(floor[1]) if last else np.inf
+    _, b_up, b_dn = _prepared(tiers)  # B_k for sigma = +1 and -1
+    cap_last = float(cap[last])
+    n = int(np.prod(shape))
+    out = np.empty(shape)
+    of = out.reshape(-1)
+    tier = np.zeros(shape) if want_tier else None
+    tf = None if tier is None else tier.reshape(-1)
+    sf, ef, qf, mf = (_flat(x, shape) for x in (s, e, q, m_))
+    width = min(n, _CHUNK)
+    t_buf, d_buf = np.empty(width), np.empty(width)
+    hit_buf = np.empty(width, dtype=bool)
+    over = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for lo in range(0, n, _CHUNK):
+            hi = min(lo + _CHUNK, n)
+            w = hi - lo
+            sc, ec, qc, mc = (x if x.ndim == 0 else x[lo:hi] for x in (sf, ef, qf, mf))
+            t, d, o = t_buf[:w], d_buf[:w], of[lo:hi]
+            np.multiply(sc, mc, out=d)  # s M
+            if linear:
+                np.multiply(qc, ec, out=t)
+                t -= d  # T = Q E - s M
+            else:
+                np.divide(qc, ec, out=t)
+                t += d  # T = Q/E + s M
+            np.multiply(sc, sig_r, out=d)
+            d += 1.0  # 1 - sigma m_0
+            if a0:
+                np.multiply(sc, sig_a, out=o)
+                o += t
+                np.divide(o, d, out=o)
+            else:
+                np.divide(t, d, out=o)  # V under tier 1
+            if last:
+                hit = hit_buf[:w]
+                np.greater_equal(o, f1, out=hit)
+                if hit.any():
+                    j = np.flatnonzero(hit)
+                    tj = t[j]
+                    sj = np.broadcast_to(sc if sc.ndim == 0 else sc[j], tj.shape)
+                    up = sj > 0 if linear else sj < 0  # sigma = +1
+                    k = np.zeros(j.size, dtype=np.intp)
+                    for lvl in range(1, last + 1):
+                        more = tj >= np.where(up, b_up[lvl], b_dn[lvl])
+                        if not more.any():
+                            break
+                        k += more
+                    sig = np.where(up, 1.0, -1.0)
+                    vj = (tj - sig * amount[k]) / (1.0 - sig * rate[k])
+                    o[j] = vj
+                    if tf is not None:
+                        tf[lo + j] = k
+                    over += int(np.count_nonzero(vj >= cap_last))
+            elif cap_last < np.finfo(np.float64).max:
+                over += int(np.count_nonzero(o >= cap_last))
+            # the price from the notional: linear P = V/Q (0 when V <= 0: a long that cannot
+            # be liquidated); inverse P = Q/V (inf when V <= 0)
+            if linear:
+                np.divide(o, qc, out=o)
+                np.maximum(o, 0.0, out=o)
+            else:
+                np.maximum(o, 0.0, out=o)
+                np.divide(qc, o, out=o)
+    if over:
+        _warn_beyond(over, tiers)
+    return out, tier
+
+
+def _tiered_entry(
+    s: FloatArray,
+    e: FloatArray,
+    q: FloatArray,
+    m_: FloatArray,
+    tiers: MarginTiers,
+    linear: bool,
+    shape: tuple[int, ...],
+    want_tier: bool,
+) -> tuple[FloatArray, FloatArray | None]:
+    # the tier of the entry notional: tier 1 for everyone, then the few positions above it
+    floor = tiers.notional_floor
+    rate, amount = tiers.maintenance_margin_rate, tiers.maintenance_amount
+    last = tiers.n_tiers - 1
+    s, e, q, m_ = np.broadcast_arrays(s, e, q, m_)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         v0 = q * e if linear else q / e
-        ke = np.clip(np.searchsorted(floor, v0, side="right") - 1, 0, tiers.n_tiers - 1)
-        if tiers.maintenance_basis == "entry":
-            p = _fixed_kernel(s, e, q, m_, v0 * rate[ke] - amount[ke], linear)
-        else:
-            p = _kernel(s, e, q, m_, rate[ke], amount[ke], linear)
-        return p, ke.astype(np.float64)
-    # Start from the tier of the entry notional and walk each inconsistent position one tier
-    # towards its liquidation notional; maintenance margin is continuous and monotone in price,
-    # so the walk ends at the unique consistent tier (most positions need 0 or 1 step).
+    fixed = tiers.maintenance_basis == "entry"
+
+    def price(ss: Any, ee: Any, qq: Any, mm: Any, vv: Any, rr: Any, aa: Any) -> FloatArray:
+        if fixed:
+            return np.asarray(_fixed_kernel(ss, ee, qq, mm, vv * rr - aa, linear))
+        return np.asarray(_kernel(ss, ee, qq, mm, rr, aa, linear))
+
+    r0, a0 = np.asarray(rate[0]), np.asarray(amount[0])
+    p = np.array(price(s, e, q, m_, v0, r0, a0), dtype=np.float64).reshape(shape)
+    tier: FloatArray | None = np.zeros(shape) if want_tier else None
+    if last:
+        v0f = v0.reshape(-1)
+        up = np.flatnonzero(v0f >= floor[1])
+        if up.size:
+            k = np.clip(np.searchsorted(floor, v0f[up], side="right") - 1, 0, last)
+            ss, ee, qq, mm = (x.reshape(-1)[up] for x in (s, e, q, m_))
+            p.reshape(-1)[up] = price(ss, ee, qq, mm, v0f[up], rate[k], amount[k])
+            if tier is not None:
+                tier.reshape(-1)[up] = k
+    return p, tier
+
+
+def _tiered_walk(
+    s: FloatArray,
+    e: FloatArray,
+    q: FloatArray,
+    m_: FloatArray,
+    tiers: MarginTiers,
+    linear: bool,
+) -> tuple[FloatArray, FloatArray]:
+    # Tables whose maintenance margin jumps at a floor (amounts not from the cum recursion):
+    # start from the tier of the entry notional and walk each inconsistent position one tier
+    # towards its liquidation notional.
+    floor, cap = tiers.notional_floor, tiers.notional_cap
+    rate, amount = tiers.maintenance_margin_rate, tiers.maintenance_amount
     last = tiers.n_tiers - 1
 
     def notional_at(qq: FloatArray, pp: FloatArray) -> FloatArray:
@@ -93,13 +303,7 @@ def _tiered(
     at_last = np.flatnonzero(kf == last)
     beyond = at_last[notional_at(qf[at_last], pf[at_last]) >= cap[last]]
     if beyond.size:
-        warnings.warn(
-            f"{beyond.size} position(s) have a notional at the liquidation price above the last "
-            f"tier cap {cap[last]:g} of {tiers.venue} {tiers.symbol}; the last tier is applied. "
-            "The venue would not accept such positions; reduce the size.",
-            TierMismatchWarning,
-            stacklevel=3,
-        )
+        _warn_beyond(int(beyond.size), tiers)
     price = pf.reshape(s.shape)
     tier = kf.reshape(s.shape)
     return price, tier.astype(np.float64)
@@ -146,12 +350,21 @@ def liquidation_price_tiered(
     :math:`P_k` from :func:`liquidation_price` with tier :math:`k`'s :math:`(m_k, A_k)` for the
     :math:`k` where the notional at :math:`P_k` lies in :math:`[F_k, F_{k+1})`. Binance's FAQ
     requires this re-check ("if the position calculated at the liquidation price and the current
-    position are of different levels, substitute the level at the liquidation price"). Because
-    the cum recursion makes maintenance margin continuous and monotone in price, exactly one
-    tier is consistent. The search starts at the entry tier and moves only the inconsistent
-    positions one tier at a time (vectorised over the shrinking subset): :math:`O(n)` time when
-    positions liquidate within one or two tiers of entry, :math:`O(nK)` at worst, :math:`O(n)`
-    memory.
+    position are of different levels, substitute the level at the liquidation price").
+
+    With side :math:`s`, :math:`\\sigma = s` (linear) or :math:`-s` (inverse) and
+    :math:`T = QE - \\sigma M` (linear) or :math:`Q/E - \\sigma M` (inverse), the equation in the
+    notional :math:`V` at the liquidation price is
+    :math:`g(V) = V - \\sigma\\,\\mathrm{MM}(V) = T`. When the amounts follow the cum recursion,
+    :math:`\\mathrm{MM}` is continuous, :math:`g` is continuous and increasing (slope
+    :math:`1 - \\sigma m_k > 0`), exactly one tier is consistent, and it is the :math:`k` with
+    :math:`g(F_k) \\le T < g(F_{k+1})`; then
+    :math:`V = (T - \\sigma A_k)/(1 - \\sigma m_k)` and :math:`P = V/Q` (linear) or :math:`Q/V`
+    (inverse). Every position gets tier 1's closed form; only those whose :math:`V` reaches
+    :math:`F_2` are compared with the breakpoints :math:`g(F_k)`. The work runs in blocks of
+    32,768 positions so that the temporaries stay in the CPU cache: :math:`O(n)` time,
+    :math:`O(n)` memory for the result only. Tables whose maintenance margin jumps at a floor
+    are solved by walking each inconsistent position one tier at a time from its entry tier.
 
     With ``tier_basis == "entry"`` (Bybit classic risk limit) the tier is that of the entry
     notional, and with ``maintenance_basis == "entry"`` the maintenance margin is fixed at entry
@@ -177,12 +390,19 @@ def liquidation_price_tiered(
     c = tiers.contract if contract is None else _contract(contract)
     if c != tiers.contract:
         raise ValueError(f"contract must match tiers.contract {tiers.contract!r}; got {contract!r}")
-    s = _sign(side)
+    price = _tiered_price(_sign(side), entry_price, size, margin, tiers)
+    return wrap_like(price, side, entry_price, size, margin, name="liquidation_price")
+
+
+def _tiered_price(
+    s: FloatArray, entry_price: Any, size: Any, margin: Any, tiers: MarginTiers
+) -> FloatArray:
+    # liquidation_price_tiered after the side is parsed (+1/-1 floats) and the index aligned
     e = _positive(entry_price, "entry_price")
     q = _positive(size, "size")
     m_ = _arr(margin, "margin")
-    price, _ = _tiered(s, e, q, m_, tiers, c == "linear")
-    return wrap_like(price, side, entry_price, size, margin, name="liquidation_price")
+    price, _ = _tiered(s, e, q, m_, tiers, tiers.contract == "linear", want_tier=False)
+    return price
 
 
 @renamed_kwargs(price_extreme="extreme_price")
@@ -278,7 +498,7 @@ def liquidation_table(
         v_entry = n_usd / ee
     s = np.full(ee.shape, sgn)
     lp, k = _tiered(s, ee, size, margin, tiers, linear)
-    ki = k.astype(np.intp)
+    ki = np.asarray(k, dtype=np.float64).astype(np.intp)
     bp = _kernel(s, ee, size, margin, np.zeros(1), np.zeros(1), linear)
     k_entry = np.clip(np.searchsorted(tiers.notional_floor, v_entry, side="right") - 1, 0, None)
     max_lev = tiers.max_leverage[np.maximum(ki, k_entry)]
@@ -409,7 +629,7 @@ def min_liquidated_leverage_tiered(
 
     def hit(lev: FloatArray) -> Any:
         margin = n_usd / lev if linear else n_usd / (e * lev)
-        lp, _ = _tiered(s, e, size, margin, tiers, linear)
+        lp, _ = _tiered(s, e, size, margin, tiers, linear, want_tier=False)
         return sgn * (x - lp) <= 0
 
     lo = np.zeros(e.shape)  # log leverage

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import tomllib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -178,6 +178,112 @@ class MarginTiers:
         cap = np.append(f[1:], float(notional_cap_last))
         lev = as_float_array(max_leverage, "max_leverage").ravel()
         return cls(f, cap, m, maintenance_amounts(f, m), lev, **meta)
+
+    @classmethod
+    def from_ccxt(
+        cls,
+        tiers: Sequence[Mapping[str, Any]],
+        *,
+        venue: str = "",
+        symbol: str = "",
+        contract: str = "linear",
+        settlement_currency: str = "",
+        contract_size: float = 1.0,
+        source_url: str = "",
+        vintage: str = "",
+    ) -> MarginTiers:
+        """Build a table from ccxt leverage tiers of one market.
+
+        Parameters
+        ----------
+        tiers : list of dicts
+            ccxt ``fetchLeverageTiers()[symbol]`` or ``fetchMarketLeverageTiers(symbol)``: each
+            tier with ``minNotional``, ``maxNotional`` (notional currency: quote for linear,
+            coin for inverse; OKX: contracts, as ccxt reports them), ``maintenanceMarginRate``
+            (fraction), ``maxLeverage`` and ``info`` (the venue's raw tier).
+        venue, symbol, contract, settlement_currency, contract_size, source_url, vintage
+            Metadata stored on the table (see the class docstring).
+
+        Returns
+        -------
+        MarginTiers
+            With ``notes = "from ccxt leverage tiers"``.
+
+        Raises
+        ------
+        TypeError
+            If ``tiers`` holds something other than dicts.
+        ValueError
+            Empty input, a tier missing one of the four keys, or a ladder the class rejects
+            (decreasing rates, negative amounts).
+
+        See Also
+        --------
+        riskkit.venues.tiers_from_ccxt : the same constructor, beside the other ccxt adapters.
+
+        Notes
+        -----
+        Tiers are sorted by ``minNotional``; each floor is the previous tier's
+        ``maxNotional``, so OKX-style integer gaps (0-2000, 2001-4000) become contiguous. The
+        maintenance amount :math:`A_n` is the venue's where ``info`` carries one in every tier
+        (Binance ``cum``, Bybit v5 ``mmDeduction``); otherwise it follows the cum recursion
+        :math:`A_n = A_{n-1} + F_n (m_n - m_{n-1})` (:func:`maintenance_amounts`), which makes
+        maintenance margin continuous in notional.
+
+        References
+        ----------
+        ccxt Manual, "Leverage Tiers Structure", https://docs.ccxt.com ;
+        Bybit API v5, "Get Risk Limit" (``mmDeduction``),
+        https://bybit-exchange.github.io/docs/v5/market/risk-limit
+
+        Examples
+        --------
+        >>> t = MarginTiers.from_ccxt([
+        ...     {"minNotional": 0, "maxNotional": 50000, "maintenanceMarginRate": 0.004,
+        ...      "maxLeverage": 125, "info": {"cum": "0.0"}},
+        ...     {"minNotional": 50000, "maxNotional": 250000, "maintenanceMarginRate": 0.005,
+        ...      "maxLeverage": 100, "info": {"cum": "50.0"}}])
+        >>> t.lookup(100_000.0)
+        (0.005, 50.0)
+        """
+        if not isinstance(tiers, Sequence) or isinstance(tiers, str) or not tiers:
+            raise ValueError(f"tiers must be a non-empty list of dicts; got {tiers!r}")
+        need = ("minNotional", "maxNotional", "maintenanceMarginRate", "maxLeverage")
+        for i, t in enumerate(tiers):
+            if not isinstance(t, Mapping):
+                raise TypeError(
+                    f"tiers[{i}] must be a dict (one ccxt leverage tier); got "
+                    f"{type(t).__name__} {t!r}"
+                )
+            missing = [k for k in need if t.get(k) is None]
+            if missing:
+                raise ValueError(f"tiers[{i}] is missing {missing}; got keys {sorted(t)}")
+        rows = sorted(tiers, key=lambda t: float(t["minNotional"]))
+        cap = np.array([float(t["maxNotional"]) for t in rows])
+        floor = np.concatenate([[0.0], cap[:-1]])
+        rate = np.array([float(t["maintenanceMarginRate"]) for t in rows])
+        lev = np.array([float(t["maxLeverage"]) for t in rows])
+        amount = maintenance_amounts(floor, rate)
+        for key in ("cum", "mmDeduction"):  # Binance, Bybit v5
+            sent = [(t.get("info") or {}).get(key) for t in rows]
+            if all(c is not None and str(c).strip() != "" for c in sent):
+                amount = np.array([float(c) for c in sent])  # type: ignore[arg-type]
+                break
+        return cls(
+            floor,
+            cap,
+            rate,
+            amount,
+            lev,
+            venue=venue,
+            symbol=symbol,
+            contract=contract,
+            settlement_currency=settlement_currency,
+            contract_size=contract_size,
+            source_url=source_url,
+            vintage=vintage,
+            notes="from ccxt leverage tiers",
+        )
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, **meta: Any) -> MarginTiers:

@@ -30,8 +30,9 @@ from riskkit.liquidation import (
     liquidation_price_fixed_maintenance,
     liquidation_price_tiered,
 )
+from riskkit.liquidation.tiered import _tiered_price
 from riskkit.margin import MarginTiers
-from riskkit.venues._inputs import distance, parse_as_of, parse_side
+from riskkit.venues._inputs import _side_array, distance, parse_as_of, parse_side
 
 __all__ = [
     "CANNOT_LIQUIDATE",
@@ -145,6 +146,52 @@ def _single_tier(rate: float, contract: str, venue: str, symbol: str) -> MarginT
         contract=contract,
         notes="override",
     )
+
+
+def _inverse_size_linear(
+    s: Any, e: FloatArray, n: FloatArray, m_: FloatArray, base: float, beta: float
+) -> FloatArray:
+    # Inverse contract of USD notional N, maintenance rate base + beta x (N/P) on the coin
+    # notional N/P. Equity M + sN(1/E - 1/P) = (base + beta N x) N x with x = 1/P:
+    #   a x^2 + b x + c = 0,  a = beta N^2,  b = (base + s) N,  c = -(M + sN/E),
+    # and the root the price reaches first is x = -2c / (b + s sqrt(b^2 - 4ac)) (stable form;
+    # beta = 0 gives the constant-rate x = -c/b).
+    s = np.asarray(s, dtype=np.float64)
+    a = beta * n * n
+    b = (base + s) * n
+    c = -(m_ + s * n / e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = b * b - 4.0 * a * c
+        x = -2.0 * c / (b + s * np.sqrt(np.maximum(disc, 0.0)))
+        p = np.where(x > 0, 1.0 / x, np.inf)
+    # a short whose equity is below maintenance at every price is liquidated at any price
+    p = np.where((s < 0) & (disc < 0), 0.0, p)
+    return np.asarray(p, dtype=np.float64)
+
+
+_ADAPTED: dict[tuple[int, float, str, str, str], tuple[MarginTiers, MarginTiers]] = {}
+
+
+def _adapted(
+    table: MarginTiers, fee: float, basis: str, mm_basis: str, contract: str
+) -> MarginTiers:
+    # the venue's table with the reserved fee folded into the rates and its conventions; kept
+    # (with the original, so that its id is not reused) for the next call on the same table
+    key = (id(table), fee, basis, mm_basis, contract)
+    hit = _ADAPTED.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    new = dataclasses.replace(
+        table,
+        maintenance_margin_rate=table.maintenance_margin_rate + fee,
+        tier_basis=basis,
+        maintenance_basis=mm_basis,
+        contract=contract,
+    )
+    if len(_ADAPTED) > 512:
+        _ADAPTED.clear()
+    _ADAPTED[key] = (table, new)
+    return new
 
 
 def _round_toward_entry(p: FloatArray, s: FloatArray, tick: float) -> FloatArray:
@@ -439,12 +486,18 @@ class Venue:
         market = self._resolve(symbol, max_leverage)
         rule, f = self._fee(market, margin_mode, fee_rate)
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
-        s = parse_side(side)
+        s = _side_array(side)
         q_in = size
         if self.maintenance_rule == "size_linear" and snap is not None:
             q = check_positive(as_float_array(size, "size"), "size")
-            rate = table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f
-            p = liquidation_price(s, entry_price, q, margin, rate, 0.0, market.contract)
+            if market.contract == "linear":
+                rate = table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f
+                p = liquidation_price(s, entry_price, q, margin, rate, 0.0, market.contract)
+            else:  # the coin size N/P grows as the price falls: a quadratic in 1/P
+                e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
+                m_ = as_float_array(margin, "margin")
+                base = float(table.maintenance_margin_rate[0]) + f
+                p = _inverse_size_linear(s, e, q, m_, base, snap.mmr_per_unit)
         elif self.maintenance_basis == "entry" and rule == "taker_at_bankruptcy":
             e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
             q = check_positive(as_float_array(size, "size"), "size")
@@ -456,7 +509,6 @@ class Venue:
             mm = np.maximum(v0 * np.asarray(mmr) - np.asarray(amt) + fee_close, 0.0)
             p = liquidation_price_fixed_maintenance(s, e, q, margin, mm, market.contract)
         else:
-            rates = table.maintenance_margin_rate + f
             basis = "entry" if self.maintenance_basis == "entry" else table.tier_basis
             mm_basis = "entry" if self.maintenance_basis == "entry" else "mark"
             if (
@@ -465,23 +517,23 @@ class Venue:
                 or mm_basis != table.maintenance_basis
                 or table.contract != market.contract
             ):
-                table = dataclasses.replace(
-                    table,
-                    maintenance_margin_rate=rates,
-                    tier_basis=basis,
-                    maintenance_basis=mm_basis,
-                    contract=market.contract,
-                )
-            p = liquidation_price_tiered(s, entry_price, size, margin, table)
+                table = _adapted(table, f, basis, mm_basis, market.contract)
+            if any(isinstance(x, pd.Series | pd.DataFrame) for x in (entry_price, size, margin)):
+                p = liquidation_price_tiered(s, entry_price, size, margin, table)
+            else:  # side already parsed, no index to align: straight to the solver
+                p = _tiered_price(s, entry_price, size, margin, table)
         return self._finish(p, s, market, round_to_tick, side, entry_price, q_in, margin)
 
     def _finish(self, p: Any, s: Any, market: Market, round_to_tick: bool, *inputs: Any) -> Any:
-        arr = np.asarray(p, dtype=np.float64).copy()
-        sb = np.broadcast_to(np.asarray(s, dtype=np.float64), arr.shape)
-        never = ((sb > 0) & (arr <= 0.0)) | ((sb < 0) & np.isposinf(arr))
-        arr[never] = CANNOT_LIQUIDATE
+        # p is a fresh result of this call: marked in place, and only scanned in full when
+        # its range shows a limit (0 for a long, inf for a short) somewhere
+        arr = np.asarray(p, dtype=np.float64)
+        sb = np.asarray(s, dtype=np.float64)
+        if arr.size and not (arr.min() > 0.0 and arr.max() < np.inf):
+            never = ((sb > 0) & (arr <= 0.0)) | ((sb < 0) & np.isposinf(arr))
+            arr = np.where(never, CANNOT_LIQUIDATE, arr)
         if round_to_tick and self.tick_rounding == "toward_entry" and market.tick_size > 0:
-            arr = _round_toward_entry(arr, sb, market.tick_size)
+            arr = _round_toward_entry(arr, np.broadcast_to(sb, arr.shape), market.tick_size)
         return wrap_like(arr, *inputs, name="liquidation_price")
 
     def bankruptcy_price(
@@ -575,7 +627,8 @@ class Venue:
             at = check_positive(as_float_array(price, "price"), "price")
         v = q * at if market.contract == "linear" else q / at
         if self.maintenance_rule == "size_linear" and snap is not None:
-            mm = v * (table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f)
+            coins = q if market.contract == "linear" else v  # size in base units at the mark
+            mm = v * (table.maintenance_margin_rate[0] + snap.mmr_per_unit * coins + f)
         else:
             rate, amt = table.lookup(v)
             mm = v * (np.asarray(rate) + f) - np.asarray(amt)

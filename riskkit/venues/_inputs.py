@@ -54,13 +54,26 @@ def parse_side(side: Any) -> Any:
         return _SIDE_WORDS[key]
     if isinstance(side, bool):
         raise ValueError(f"side must be {accepted}; got {side!r}")
+    out = _side_array(side)
+    if out.ndim == 0:
+        return float(out)
+    src = side.to_numpy() if isinstance(side, pd.Series) else side
+    return out.copy() if isinstance(src, np.ndarray) and np.may_share_memory(out, src) else out
+
+
+def _side_array(side: Any) -> Any:
+    # parse_side without the copy of a float64 array of +1/-1 (the fast path of large inputs)
+    accepted = "'long'/'short', 'buy'/'sell' or +1/-1"
+    if isinstance(side, str | bool):
+        return np.asarray(parse_side(side))
     arr = np.asarray(side.to_numpy() if isinstance(side, pd.Series) else side)
     if arr.dtype.kind in "fiu":
-        out = arr.astype(np.float64)
-        if not np.all((out == 1.0) | (out == -1.0)):
+        out = arr if arr.dtype == np.float64 else arr.astype(np.float64)
+        n_ok = np.count_nonzero(out == 1.0) + np.count_nonzero(out == -1.0)
+        if n_ok != out.size:
             bad = out[(out != 1.0) & (out != -1.0)]
             raise ValueError(f"side must be {accepted}; got {bad[:5].tolist()} among the values")
-        return float(out) if out.ndim == 0 else out
+        return out
     flat = arr.ravel().tolist()
     vals = np.array([_side_one(v) for v in flat], dtype=np.float64)
     if np.isnan(vals).any():

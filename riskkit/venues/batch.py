@@ -14,6 +14,8 @@ from riskkit.venues._registry import get
 
 __all__ = ["liquidation_prices"]
 
+_BLOCK = 1 << 19  # rows sorted and gathered at a time (4 MB per array: the last-level cache)
+
 
 def _profile(k: int, width: int, names_v: Any, names_s: Any) -> tuple[Any, str]:
     return get(str(names_v[k // width])), str(names_s[k % width])
@@ -64,10 +66,12 @@ def liquidation_prices(
     Notes
     -----
     Positions are grouped by (venue, symbol) codes (:func:`pandas.factorize` for strings, the
-    codes of a Categorical) with a stable radix sort; each group is one vectorised call, so the
-    cost is that of the single-venue path plus one sort and one gather/scatter; positions
-    already grouped (sorted by venue and symbol) are processed as contiguous views, with no
-    sort and no gather.
+    codes of a Categorical). Rows already grouped (sorted by venue and symbol) are processed as
+    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise the
+    rows are taken in blocks of 524,288: each block is sorted by group (a stable radix sort of
+    one-byte codes), gathered and scattered back while it is in the last-level cache, with one
+    call per group present in the block; a gather over the whole table would wait on main
+    memory.
 
     Examples
     --------
@@ -83,9 +87,10 @@ def liquidation_prices(
     codes_v, names_v = _codes(venue, n)
     codes_s, names_s = _codes(symbol, n)
     width = max(len(names_s), 1)
-    key = codes_v.astype(np.int64) * width + codes_s
-    if len(names_v) * width < 2**15:  # small integer keys: numpy's stable sort is a radix sort
-        key = key.astype(np.int16)
+    # the smallest integer type that holds every (venue, symbol) key: less memory to scan
+    kt = np.int16 if len(names_v) * width < 2**15 else np.int64
+    key = np.multiply(codes_v, width, dtype=kt)
+    key += codes_s.astype(kt, copy=False)
     out = np.empty(n)
     if n and bool((key[1:] >= key[:-1]).all()):
         # already grouped (a frame sorted by venue and symbol): contiguous views, no gathers
@@ -94,14 +99,32 @@ def liquidation_prices(
             v, sy = _profile(int(key[lo]), width, names_v, names_s)
             sl = slice(int(lo), int(hi))
             out[sl] = v.liquidation_price(sy, s[sl], e[sl], q[sl], m[sl], margin_mode, as_of)
-    else:
-        order = np.argsort(key, kind="stable")
-        bounds = np.flatnonzero(np.diff(key[order])) + 1
-        for grp in np.split(order, bounds):
-            if not grp.size:
-                continue
-            v, sy = _profile(int(key[grp[0]]), width, names_v, names_s)
-            out[grp] = v.liquidation_price(sy, s[grp], e[grp], q[grp], m[grp], margin_mode, as_of)
+    elif n:
+        # dense group codes (a lookup table over the keys in use), then blocks of _BLOCK rows:
+        # each block is sorted by group and gathered in cache, one call per group and block
+        used = np.flatnonzero(np.bincount(key))
+        lut = np.zeros(int(used[-1]) + 1, dtype=np.uint8 if used.size < 256 else np.int32)
+        lut[used] = np.arange(used.size)
+        dense = lut[key]
+        del key
+        calls = [_profile(int(k), width, names_v, names_s) for k in used]
+        for lo in range(0, n, _BLOCK):
+            hi = min(lo + _BLOCK, n)
+            d = dense[lo:hi]
+            order = np.argsort(d, kind="stable")
+            counts = np.bincount(d, minlength=used.size)
+            cs, ce, cq, cm = (x[lo:hi][order] for x in (s, e, q, m))
+            res = np.empty(hi - lo)
+            start = 0
+            for g in np.flatnonzero(counts):
+                stop = start + int(counts[g])
+                v, sy = calls[g]
+                sl = slice(start, stop)
+                res[sl] = v.liquidation_price(
+                    sy, cs[sl], ce[sl], cq[sl], cm[sl], margin_mode, as_of
+                )
+                start = stop
+            out[lo:hi][order] = res
     for x in (entry_price, size, margin, side):
         if isinstance(x, pd.Series) and len(x) == n:
             return pd.Series(out, index=x.index, name="liquidation_price")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit.liquidation import bankruptcy_price
-from riskkit.margin import MarginTiers, maintenance_amounts
+from riskkit.margin import MarginTiers
 from riskkit.venues._base import Venue, distance, parse_as_of, parse_side
 from riskkit.venues._registry import get
 from riskkit.venues.cross import cross_margin
@@ -335,13 +335,17 @@ def tiers_from_ccxt(
 ) -> MarginTiers:
     """A :class:`~riskkit.margin.MarginTiers` from ccxt leverage tiers of one market.
 
+    The other spelling of :meth:`riskkit.margin.MarginTiers.from_ccxt` (same arguments, same
+    result), kept beside the other ccxt adapters.
+
     Parameters
     ----------
     tiers : list of dicts
         ccxt ``fetchLeverageTiers()[symbol]`` / ``fetchMarketLeverageTiers(symbol)``: each with
         ``minNotional``, ``maxNotional``, ``maintenanceMarginRate``, ``maxLeverage`` and
-        ``info``. Binance's maintenance amount is read from ``info["cum"]`` where present;
-        otherwise the amounts follow the cum recursion.
+        ``info``. The maintenance amount is read from ``info`` where the venue sends one
+        (Binance ``cum``, Bybit ``mmDeduction``); otherwise the amounts follow the cum
+        recursion.
     venue, symbol, contract, settlement_currency, contract_size, source_url, vintage
         Metadata stored on the table.
 
@@ -370,33 +374,8 @@ def tiers_from_ccxt(
     >>> t.lookup(100_000.0)
     (0.005, 50.0)
     """
-    if not isinstance(tiers, Sequence) or isinstance(tiers, str) or not tiers:
-        raise ValueError(f"tiers must be a non-empty list of dicts; got {tiers!r}")
-    need = ("minNotional", "maxNotional", "maintenanceMarginRate", "maxLeverage")
-    for i, t in enumerate(tiers):
-        if not isinstance(t, Mapping):
-            raise TypeError(
-                f"tiers[{i}] must be a dict (one ccxt leverage tier); got {type(t).__name__} {t!r}"
-            )
-        missing = [k for k in need if t.get(k) is None]
-        if missing:
-            raise ValueError(f"tiers[{i}] is missing {missing}; got keys {sorted(t)}")
-    rows = sorted(tiers, key=lambda t: float(t["minNotional"]))
-    cap = np.array([float(t["maxNotional"]) for t in rows])
-    floor = np.concatenate([[0.0], cap[:-1]])
-    rate = np.array([float(t["maintenanceMarginRate"]) for t in rows])
-    lev = np.array([float(t["maxLeverage"]) for t in rows])
-    cums = [(t.get("info") or {}).get("cum") for t in rows]
-    if all(c is not None for c in cums):
-        amount = np.array([float(c) for c in cums])  # type: ignore[arg-type]
-    else:
-        amount = maintenance_amounts(floor, rate)
-    return MarginTiers(
-        floor,
-        cap,
-        rate,
-        amount,
-        lev,
+    return MarginTiers.from_ccxt(
+        tiers,
         venue=venue,
         symbol=symbol,
         contract=contract,
@@ -404,5 +383,4 @@ def tiers_from_ccxt(
         contract_size=contract_size,
         source_url=source_url,
         vintage=vintage,
-        notes="from ccxt leverage tiers",
     )

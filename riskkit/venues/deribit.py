@@ -1,11 +1,17 @@
-"""Deribit linear USDC perpetuals: maintenance rate linear in position size.
+"""Deribit perpetuals: maintenance rate linear in position size.
 
-Profile ``"deribit"``: :math:`m = m_0 + \\beta Q` (BTC: 1% + 0.005% per BTC; SOL: 2% + 0.0005%
-per SOL), charged at the mark price; initial :math:`2\\% + 0.005\\% Q` (BTC).
+Profile ``"deribit"``: :math:`m = m_0 + \\beta Q` with :math:`Q` the size in base units,
+charged at the mark price. Linear USDC perpetuals: BTC 1% + 0.005% per BTC, SOL 2% + 0.0005%
+per SOL; initial :math:`2\\% + 0.005\\% Q` (BTC). Inverse BTC-PERPETUAL and ETH-PERPETUAL
+(schedule of 11 January 2022): BTC 1% + 0.005% per BTC, ETH 1% + 0.0004% per ETH, where the
+size of a USD notional :math:`N` is :math:`N/P` at the mark :math:`P`; the liquidation price
+then solves :math:`M + sN(1/E - 1/P) = (m_0 + \\beta N/P) N/P`, a quadratic in :math:`1/P`.
 
 References
 ----------
-Deribit, "Linear Perpetual", https://support.deribit.com/hc/en-us/articles/25944738177565
+Deribit, "Linear Perpetual", https://support.deribit.com/hc/en-us/articles/25944738177565 ;
+Deribit, "11 January 2022" (margin change),
+https://support.deribit.com/hc/en-us/articles/25944826427293-11-January-2022
 """
 
 from __future__ import annotations
