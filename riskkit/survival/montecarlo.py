@@ -243,9 +243,9 @@ def _simulate_chunk(
         z *= np.sqrt(var)
         z += prm["mu"]
         return z, var
-    # GARCH: the recursion runs over bars, so it works on bar-major (steps, n) copies
-    unit2 = np.divide(half - 1.0, g, out=g).T.copy()  # (nu-2)/(nu W): unit-variance t's
-    zt = z.T.copy()
+    # GARCH: u_k = (nu-2)/(nu W_k) is the variance of the unit-variance t draw given W_k, so
+    # v_k = s2_k u_k, eps_k = sqrt(v_k) z_k and s2_{k+1} = omega + s2_k (beta + alpha u_k z_k^2)
+    unit2 = np.divide(half - 1.0, g, out=g)
     if initial_variance is None:
         s2 = np.full(n, prm["sigma2_last"])
     else:
@@ -258,21 +258,23 @@ def _simulate_chunk(
         streams.fill("initial", idx, start, draw_index)
         s2 = initial_variance[idx]
     omega, alpha, beta = prm["omega"], prm["alpha"], prm["beta"]
-    tmp = np.empty(n)
-    for k in range(steps):
-        v = unit2[k]
+    growth = np.multiply(z, z)
+    growth *= unit2
+    growth *= alpha
+    growth += beta
+    for k in range(steps):  # columns of a block of rows stay in cache from one bar to the next
+        v = unit2[:, k]
         v *= s2  # this bar's variance
-        eps = zt[k]
-        np.sqrt(v, out=tmp)
-        eps *= tmp
-        np.multiply(eps, eps, out=tmp)
-        tmp *= alpha
-        s2 *= beta
-        s2 += tmp
+        s2 *= growth[:, k]
         s2 += omega
-    zt += prm["mu"]
-    return np.ascontiguousarray(zt.T), np.ascontiguousarray(unit2.T)
+    np.sqrt(unit2, out=growth)
+    z *= growth
+    z += prm["mu"]
+    return z, unit2
 
+
+#: Paths whose GARCH recursion runs at once: a few columns of that many rows stay in cache.
+_GARCH_ROWS = 1024
 
 #: Bars x paths scored at once: a tile's few arrays (2**15 doubles, 256 kB each) stay in a
 #: core's cache, where the dozen passes of the bridge minimum cost little.
@@ -438,10 +440,11 @@ def simulate_liquidation(
     n_paths : int
         Number of simulated paths, >= 1.
     chunk_size : int
-        Paths simulated at once; peak memory is about ``chunk_size * max(horizon) * 40`` bytes
-        for ``garch_t`` (150 MB for 5,000 paths of 720 bars; three times that with
-        ``"bridge_conditional"``) and a few MB for the other models, which are drawn in
-        cache-sized tiles. The result does not depend on it, bit for bit.
+        Paths simulated per step of the progress bar. Paths are drawn and scored in tiles of
+        at most ``2**15 / max(horizon)`` paths (``garch_t``: blocks of at most
+        ``min(chunk_size, 1024)`` paths, whose recursion runs over bars), so peak memory is a
+        few MB (about 20 MB for ``garch_t`` at 720 bars) whatever ``n_paths``. The result
+        does not depend on ``chunk_size``, bit for bit.
     seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness: an int or SeedSequence is the root of the streams (the same seed gives the
         same result whatever ``chunk_size``; a SeedSequence is not mutated), a Generator gives
@@ -601,21 +604,24 @@ def simulate_liquidation(
     for c in chunks:
         first = c * chunk_size
         stop = min(n_paths, first + chunk_size)
-        # GARCH runs its recursion over bars on the whole chunk; the other models are drawn
-        # tile by tile, small enough for the core's cache (results are the same either way)
-        if model == "garch_t":
-            x_c, v_c = _simulate_chunk(model, prm_map, streams, first, stop - first, steps,
-                                       init_var)  # fmt: skip
-            var_c = np.asarray(v_c)  # (n, steps) for GARCH
-        for start in range(first, stop, tile):
-            end = min(stop, start + tile)
-            var: np.ndarray | float
+        # GARCH runs its recursion over bars on blocks of up to _GARCH_ROWS paths; the other
+        # models are drawn tile by tile, small enough for the core's cache (a path's numbers
+        # are the same either way)
+        for g_start in range(first, stop, _GARCH_ROWS if model == "garch_t" else stop - first):
+            g_stop = min(stop, g_start + _GARCH_ROWS) if model == "garch_t" else stop
             if model == "garch_t":
-                x = x_c[start - first : end - first]
-                var = var_c[start - first : end - first]
-            else:
-                x, var = _simulate_chunk(model, prm_map, streams, start, end - start, steps)
-            _score_tile(x, var, f, sign, barrier, hz, monitoring, streams, start, sums, sumsq)
+                x_g, v_g = _simulate_chunk(model, prm_map, streams, g_start, g_stop - g_start,
+                                           steps, init_var)  # fmt: skip
+                var_g = np.asarray(v_g)  # (n, steps) for GARCH
+            for start in range(g_start, g_stop, tile):
+                end = min(g_stop, start + tile)
+                var: np.ndarray | float
+                if model == "garch_t":
+                    x = x_g[start - g_start : end - g_start]
+                    var = var_g[start - g_start : end - g_start]
+                else:
+                    x, var = _simulate_chunk(model, prm_map, streams, start, end - start, steps)
+                _score_tile(x, var, f, sign, barrier, hz, monitoring, streams, start, sums, sumsq)
     elapsed = time.perf_counter() - t0
     if conditional:
         p = sums.astype(np.float64) * _QUANTUM / n_paths
