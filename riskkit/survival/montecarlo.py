@@ -459,9 +459,9 @@ def simulate_liquidation(
         with the continuous GBM formula); the bridge's minimum is sampled once per bar, so a
         path scores 0 or 1 for every leverage from one running minimum.
         ``"bridge_conditional"``: the same probability, each path scoring the conditional
-        probability that its bridges crossed (a smaller standard error, 2 to 3 times slower
-        with 20 leverages; the default before the sampled minimum). ``"close"``: only bar closes are
-        checked.
+        probability that its bridges crossed (a smaller standard error, 3 to 4 times slower
+        with 20 leverages; the default before the sampled minimum). ``"close"``: only bar
+        closes are checked.
     funding_rate : float
         Funding per bar paid by longs, fraction of notional, applied as a drift of the price
         seen by the margin (see :func:`liquidation_probability_gbm`).
