@@ -62,10 +62,18 @@ def as_seed_sequence(seed: Seed, name: str = "seed") -> np.random.SeedSequence:
     ----------
     seed : int, numpy.random.SeedSequence, numpy.random.Generator or None
         An int >= 0 is the entropy of a new sequence; a ``SeedSequence`` is copied (so that
-        spawning from the copy leaves the caller's counter alone); a ``Generator`` gives four
-        64-bit draws of entropy (its state advances); None draws fresh OS entropy.
+        spawning from the copy leaves the caller's counter alone); a ``Generator``, see
+        Returns; None draws fresh OS entropy.
     name : str, default "seed"
         Argument name for error messages.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        For a Generator that has not drawn anything yet, the sequence it was seeded with (so
+        ``default_rng(5)`` gives what ``5`` gives, as with :func:`as_generator`); otherwise a
+        sequence seeded from its draws. Either way the Generator's state advances, so two
+        calls with the same Generator give different streams.
 
     Raises
     ------
@@ -83,12 +91,30 @@ def as_seed_sequence(seed: Seed, name: str = "seed") -> np.random.SeedSequence:
             seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size
         )
     if isinstance(seed, np.random.Generator):
-        draws = seed.integers(0, 2**63, size=4, dtype=np.int64)
+        fresh = _fresh_seed_sequence(seed)
+        draws = seed.integers(0, 2**63, size=4, dtype=np.int64)  # the state advances
+        if fresh is not None:
+            return fresh
         return np.random.SeedSequence([int(d) for d in draws])
     if seed is None:
         return np.random.SeedSequence()
     as_generator(seed, name)  # type and range check
     return np.random.SeedSequence(int(seed))
+
+
+def _fresh_seed_sequence(gen: np.random.Generator) -> np.random.SeedSequence | None:
+    """The SeedSequence ``gen`` was seeded with if it has not drawn yet, else None."""
+    bitgen = gen.bit_generator
+    ss = getattr(bitgen, "seed_seq", None)
+    if not isinstance(ss, np.random.SeedSequence):
+        return None
+    try:
+        untouched = type(bitgen)(ss).state == bitgen.state
+    except (TypeError, ValueError):  # pragma: no cover - exotic bit generators
+        return None
+    if not untouched:
+        return None
+    return np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key, pool_size=ss.pool_size)
 
 
 class PathStreams:

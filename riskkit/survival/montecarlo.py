@@ -447,9 +447,10 @@ def simulate_liquidation(
         does not depend on ``chunk_size``, bit for bit.
     seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness: an int or SeedSequence is the root of the streams (the same seed gives the
-        same result whatever ``chunk_size``; a SeedSequence is not mutated), a Generator gives
-        the root's entropy (its state advances), None draws fresh entropy. Each block of 1,024
-        paths draws each variate from its own ``SeedSequence.spawn`` child
+        same result whatever ``chunk_size``; a SeedSequence is not mutated); a Generator that
+        has not drawn yet gives what its seed gives, a used one gives the root's entropy, and
+        its state advances either way; None draws fresh entropy. Each block of 1,024 paths
+        draws each variate from its own ``SeedSequence.spawn`` child
         (:class:`riskkit._random.PathStreams`).
     progress : bool
         Show a :mod:`tqdm` progress bar over chunks.
