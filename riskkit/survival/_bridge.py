@@ -72,8 +72,9 @@ def _bridge_minimum(x0: Any, x1: Any, variance: Any, exponential: Any) -> np.nda
 
     Examples
     --------
-    >>> float(_bridge_minimum(0.0, 0.0, 1.0, np.log(2.0)) ** 2)  # P(M <= b) = exp(-2 b^2)
-    0.34657359027997264
+    >>> m = float(_bridge_minimum(0.0, 0.0, 1.0, np.log(2.0)))  # the median: U = 1/2
+    >>> round(float(np.exp(-2 * m * m)), 12)  # P(M <= m) = exp(-2 m^2) for x0 = x1 = 0, v = 1
+    0.5
     """
     x0, x1, v, e = np.broadcast_arrays(
         *(np.asarray(a, dtype=np.float64) for a in (x0, x1, variance, exponential))
