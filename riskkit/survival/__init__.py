@@ -37,6 +37,7 @@ public name is importable from :mod:`riskkit.survival`.
 
 from __future__ import annotations
 
+from riskkit.survival._bridge import _bridge_accumulate as _bridge_accumulate
 from riskkit.survival._common import _log_barrier as _log_barrier
 from riskkit.survival.analytic import (
     expected_time_to_liquidation_gbm,
@@ -60,7 +61,6 @@ from riskkit.survival.montecarlo import (
     fit_return_model,
     simulate_liquidation,
 )
-from riskkit.survival.montecarlo import _bridge_accumulate as _bridge_accumulate
 
 __all__ = [
     "HistoricalSurvival",
