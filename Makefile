@@ -5,6 +5,8 @@
 #               one thread, another time zone and locale), a clean-cache book build with warnings
 #               as errors, a headless-browser check of the book, and the chapters in JupyterLab
 #   make lab    set up, then JupyterLab on the chapters
+#   make pdf    the whole book as one PDF (_build/latex/riskkit.pdf) from the committed outputs;
+#               needs TeX Live (see the README), not part of `make test` (it takes minutes)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -26,7 +28,7 @@ endif
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 TEST_BOOK := _build/test-book
 
-.PHONY: help setup venv assets data book execute lab lint unit nbval nbval-portable book-check \
+.PHONY: help setup venv assets data book pdf execute lab lint unit nbval nbval-portable book-check \
   browser-check lab-check test clean lock
 
 help:
@@ -34,6 +36,7 @@ help:
 	@echo "make test   run the whole test suite (unit, doctests, nbval, book build, browser check)"
 	@echo "make execute  re-execute every chapter in place (after changing riskkit/ or data/)"
 	@echo "make lab    JupyterLab on the chapters (charts draw offline, no trust needed)"
+	@echo "make pdf    the whole book as one PDF, _build/latex/riskkit.pdf (needs TeX Live)"
 
 # ---- set-up ---------------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -60,6 +63,21 @@ setup: venv assets data
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Book built: open $(abspath _build/html/index.html)"
+
+# The PDF is typeset from the committed outputs (no re-execution): a copy of _config.yml with
+# execution off (the local extension's path made absolute, as the copy lives in _build/).
+# XeLaTeX, latexmk and xindy from Debian's TeX Live: see the README for the packages.
+PDF_CONFIG := _build/pdf-config.yml
+
+pdf: venv
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v xindy >/dev/null \
+	  || { echo "make pdf needs TeX Live: see README.md (Printing the book)"; exit 1; }
+	mkdir -p _build
+	sed -e 's/^\(  *execute_notebooks:\).*/\1 "off"/' \
+	  -e 's#^\(  *riskkit_book:\) _ext/#\1 $(CURDIR)/_ext/#' _config.yml > $(PDF_CONFIG)
+	grep -q 'execute_notebooks: "off"' $(PDF_CONFIG)
+	$(BIN)/jupyter-book build . --builder pdflatex --config $(PDF_CONFIG) -n --keep-going
+	@echo "PDF built: $(abspath _build/latex/riskkit.pdf)"
 
 execute: setup
 	$(BIN)/python tools/execute_notebooks.py $(CHAPTERS)

@@ -13,7 +13,11 @@ For each page under ``chapters/`` (and the intro page) it asserts that
   in the page's text;
 * nothing is wider than the content column (Playwright, at a 1280 px desktop window): no table,
   display equation, code block or chart sticks out of the article or needs a horizontal
-  scrollbar, and no chart text is drawn outside its chart.
+  scrollbar, and no chart text is drawn outside its chart;
+* on a chapter page, the teaching apparatus is there (:func:`check_apparatus`): one "run this
+  chapter" box with the data fetch command, a download of the notebook that exists, datasets
+  linked to sections of the Datasets page that exist, and the "last executed" stamp; the theme's
+  download button (.ipynb), repository and issue links; the licence link in the footer.
 
 Chromium runs with background networking off and a throw-away profile. Where Chromium is not
 installed the check fails in CI (``CI`` set) and is skipped with a visible reason elsewhere.
@@ -143,6 +147,59 @@ def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
     return report
 
 
+def _target(page: Path, href: str) -> tuple[Path, str]:
+    """The file and fragment a relative link of ``page`` points to."""
+    path, _, fragment = href.partition("#")
+    return (page.parent / path).resolve() if path else page.resolve(), fragment
+
+
+def check_apparatus(html: Path) -> list[str]:
+    """What a chapter page must offer besides its text (see the module docstring)."""
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    problems: list[str] = []
+    boxes = soup.select("div.admonition.riskkit-run")
+    if len(boxes) != 1:
+        return [f"{len(boxes)} 'run this chapter' boxes (div.admonition.riskkit-run), not 1"]
+    box = boxes[0]
+    text = box.get_text(" ", strip=True)
+    for needed in ("pip install", "python -m riskkit.data fetch", "Last executed"):
+        if needed not in text:
+            problems.append(f"run box: no {needed!r}")
+    download = box.select_one('a.download[href$=".ipynb"]')
+    if download is None:
+        problems.append("run box: no download link of the notebook")
+    elif not _target(html, str(download["href"]))[0].is_file():
+        problems.append(f"run box: the notebook download {download['href']} does not exist")
+    datasets = box.select('a[href*="datasets.html#dataset-"]')
+    if not datasets:
+        problems.append("run box: no dataset linked to the Datasets page")
+    anchors: dict[Path, set[str]] = {}
+    for link in datasets:
+        page, fragment = _target(html, str(link["href"]))
+        if page not in anchors:
+            ids: set[str] = set()
+            if page.is_file():
+                target = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+                ids = {str(t["id"]) for t in target.select("[id]")}
+            anchors[page] = ids
+        if fragment not in anchors[page]:
+            problems.append(f"run box: dataset link {link['href']} points to no section")
+    theme = soup.select_one('a.btn-download-source-button[href$=".ipynb"]')
+    if theme is None:
+        problems.append("no .ipynb in the theme's download menu")
+    elif not _target(html, str(theme["href"]))[0].is_file():
+        problems.append(f"the theme's .ipynb download {theme['href']} does not exist")
+    repo = soup.select_one("a.btn-source-repository-button")
+    if repo is None or not str(repo.get("href", "")).startswith("https://"):
+        problems.append("no repository link in the header")
+    issues = soup.select_one("a.btn-source-issues-button")
+    if issues is None or "/issues" not in str(issues.get("href", "")):
+        problems.append("no issue link in the header")
+    if soup.select_one('footer a[href$="/LICENSE"], .extra_footer a[href$="/LICENSE"]') is None:
+        problems.append("no licence link in the footer")
+    return problems
+
+
 LAYOUT_JS = """() => {
   const col = document.querySelector('.bd-article') || document.querySelector('main');
   if (!col) { return ['no content column']; }
@@ -247,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         rep = check_page(chromium, page, args.screenshots)
         rep.problems += [f"layout: {p}" for p in layout.get(page, [])]
+        if page.parent.name == "chapters":
+            rep.problems += [f"apparatus: {p}" for p in check_apparatus(page)]
         status = "ok" if not rep.problems else "FAIL"
         sys.stdout.write(
             f"{status:4} {page.relative_to(args.html_root)}: charts {rep.charts_rendered}/"

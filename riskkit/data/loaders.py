@@ -78,8 +78,15 @@ def _finish(frame: pd.DataFrame, name: str, repairs: list[str], **extra: Any) ->
     return frame
 
 
+#: Datasets the ``load_*`` functions have read in this process, in first-read order. The book's
+#: execution record (``tools/execute_notebooks.py``) reads it when a chapter has run.
+_READ: dict[str, None] = {}
+
+
 def _paths(name: str) -> list[Path]:
-    return [fetch(f) for f in _sidecar(name)["files"]]
+    paths = [fetch(f) for f in _sidecar(name)["files"]]
+    _READ.setdefault(name, None)
+    return paths
 
 
 _SPOT: dict[tuple[str, ...], str] = {
