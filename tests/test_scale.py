@@ -192,6 +192,22 @@ def test_dataset_equals_frames_and_workers_agree_bit_for_bit(
         pd.testing.assert_series_equal(res.nobs, ref.nobs)
 
 
+def test_the_driver_lists_partitions_and_the_workers_read_them(
+    dataset: Path, client2: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = panel_survival(dataset / "klines", 5.0, [7], client=IN_PROCESS)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the driver read a Parquet file")
+
+    # the worker processes keep their own, untouched pyarrow
+    monkeypatch.setattr(pq, "read_table", refuse)
+    got = panel_survival(dataset / "klines", 5.0, [7], client=client2)
+    pd.testing.assert_frame_equal(got.surv_prob, ref.surv_prob, check_exact=True)
+    with pytest.raises(AssertionError, match="the driver read"):
+        panel_survival(dataset / "klines", 5.0, [7], client=IN_PROCESS)
+
+
 def test_start_end_select_bars_and_prune_months(frames: dict[str, Any], dataset: Path) -> None:
     start, end = "2021-03-15", "2022-06-30 23:00"
     got = panel_survival(
