@@ -403,6 +403,8 @@ def test_errors_name_the_argument_and_the_value(frames: dict[str, Any], dataset:
         panel_survival(frames, 2.0, 1, start="not a date", client=IN_PROCESS)
     with pytest.raises(ValueError, match="n_workers must be an integer >= 1; got int 0"):
         panel_survival(frames, 2.0, 1, n_workers=0)
+    with pytest.raises(ValueError, match="cluster_options apply to the local cluster"):
+        panel_survival(frames, 2.0, 1, client=IN_PROCESS, cluster_options={"processes": False})
     with pytest.raises(TypeError, match="a Generator cannot be split"):
         monte_carlo_sweep(**{**SWEEP, "seed": np.random.default_rng(1)}, client=IN_PROCESS)
     with pytest.raises(ValueError, match="chunk_size must be an integer >= 1; got int 0"):

@@ -161,6 +161,7 @@ def run_tasks(
             f"cluster_options must be a mapping or None; got {describe(cluster_options)}"
         )
     t0 = time.perf_counter()
+    fallback = False
     if client is None:
         try:
             require("distributed", "scale", feature=feature)
@@ -172,8 +173,13 @@ def run_tasks(
                 InProcessWarning,
                 stacklevel=3,
             )
-            client = IN_PROCESS
+            client, fallback = IN_PROCESS, True
     if client == IN_PROCESS:
+        if cluster_options and not fallback:
+            raise ValueError(
+                "cluster_options apply to the local cluster started when client=None; "
+                f"got {dict(cluster_options)!r} with client={IN_PROCESS!r}"
+            )
         outputs = [func(*a) for a in _progress(args, progress, len(args))]
         return _Run(outputs, IN_PROCESS, 1, time.perf_counter() - t0)
     if client is None:
