@@ -14,6 +14,7 @@ __all__ = [
     "DataIntegrityError",
     "DataQualityWarning",
     "DataUnavailableError",
+    "InProcessWarning",
     "InsufficientDataError",
     "RiskkitWarning",
     "RuinWarning",
@@ -58,6 +59,15 @@ class BoundaryEstimateWarning(RiskkitWarning):
     finite long-run variance), a Markov regime whose variance collapsed to about zero. The
     number is then not a finding: it moves with the BLAS kernel and the optimiser's path. The
     result objects carry a flag as well; the message says what to report instead.
+    """
+
+
+class InProcessWarning(RiskkitWarning):
+    """A :mod:`riskkit.scale` analysis ran in this process because Dask is not installed.
+
+    The numbers are the same as on a cluster; only the speed differs. Install the extra with
+    ``pip install "riskkit[scale]"`` to run on a local Dask cluster by default (or any cluster
+    through ``client=``), or pass ``client="in-process"`` to choose this route silently.
     """
 
 

@@ -1,0 +1,242 @@
+"""Where :mod:`riskkit.scale` runs its tasks: a Dask client, a local cluster, or this process.
+
+Every public function of :mod:`riskkit.scale` takes ``client=``:
+
+* ``None`` (default): a :class:`distributed.LocalCluster` with ``n_workers`` single-threaded
+  worker processes is started for the call and closed afterwards; when
+  :mod:`dask.distributed` is not installed the same tasks run in this process and an
+  :class:`~riskkit.exceptions.InProcessWarning` says how to install it.
+* ``"in-process"``: run the tasks one after the other in this process, no Dask at all.
+* a :class:`distributed.Client`: the tasks run on its cluster (any cluster: local, SSH, HPC
+  job queue, Kubernetes); the client is left open.
+
+The tasks are plain module-level functions of picklable arguments, so the three routes run
+the same code on the same inputs and give the same numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskkit._compat import require
+from riskkit._errors import describe
+from riskkit.exceptions import InProcessWarning
+
+__all__ = ["IN_PROCESS", "local_client"]
+
+logger = logging.getLogger(__name__)
+
+#: The ``client=`` value that runs every task in this process.
+IN_PROCESS = "in-process"
+
+
+@contextlib.contextmanager
+def local_client(
+    n_workers: int = 2, *, threads_per_worker: int = 1, processes: bool = True, **options: Any
+) -> Iterator[Any]:
+    """A :class:`distributed.Client` on a new local cluster, closed when the block ends.
+
+    Parameters
+    ----------
+    n_workers : int, default 2
+        Worker processes (or threads with ``processes=False``), >= 1.
+    threads_per_worker : int, default 1
+        Threads per worker, >= 1. One thread per worker keeps numpy's own threads from
+        oversubscribing the cores.
+    processes : bool, default True
+        Workers in separate processes (their own memory, no GIL contention) or threads of
+        this process (faster start, shared memory).
+    **options
+        Passed to :class:`distributed.LocalCluster`, e.g. ``memory_limit="1GiB"`` per worker.
+        The dashboard listens on a free port unless ``dashboard_address`` is given.
+
+    Yields
+    ------
+    distributed.Client
+
+    Raises
+    ------
+    ImportError
+        If :mod:`dask.distributed` is not installed (``pip install "riskkit[scale]"``).
+    ValueError
+        If ``n_workers`` or ``threads_per_worker`` is not an integer >= 1.
+
+    Notes
+    -----
+    Reuse one client for several calls (``client=`` of every :mod:`riskkit.scale` function):
+    starting a cluster of worker processes takes about a second.
+
+    References
+    ----------
+    Dask developers, "LocalCluster", dask.distributed documentation,
+    https://distributed.dask.org/en/stable/api.html#cluster
+
+    Examples
+    --------
+    >>> from riskkit.scale import local_client
+    >>> with local_client(1, processes=False) as client:
+    ...     int(client.submit(sum, [1, 2, 3]).result())
+    6
+    """
+    _check_count(n_workers, "n_workers")
+    _check_count(threads_per_worker, "threads_per_worker")
+    distributed = require("distributed", "scale", feature="local_client")
+    options.setdefault("dashboard_address", ":0")
+    options.setdefault("silence_logs", logging.ERROR)
+    cluster = distributed.LocalCluster(
+        n_workers=int(n_workers),
+        threads_per_worker=int(threads_per_worker),
+        processes=bool(processes),
+        **options,
+    )
+    try:
+        client = distributed.Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+def _check_count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1; got {describe(value)}")
+    return int(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Outputs of the tasks in submission order, and where they ran."""
+
+    outputs: list[Any]
+    backend: str
+    n_workers: int
+    elapsed: float
+
+
+def _is_client(client: Any) -> bool:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - no distributed, so no client either
+        return False
+    return isinstance(client, Client)
+
+
+def _check_client(client: Any) -> None:
+    if client is None or client == IN_PROCESS or _is_client(client):
+        return
+    raise TypeError(
+        f"client must be None (a local cluster), {IN_PROCESS!r} or a distributed.Client; "
+        f"got {describe(client)}"
+    )
+
+
+def run_tasks(
+    func: Callable[..., Any],
+    args: Sequence[tuple[Any, ...]],
+    *,
+    client: Any,
+    n_workers: int,
+    cluster_options: Mapping[str, Any] | None,
+    feature: str,
+    keys: Sequence[str] | None = None,
+    progress: bool = False,
+) -> _Run:
+    """Run ``func(*a)`` for every ``a`` in ``args`` where ``client`` says; outputs in order."""
+    _check_client(client)
+    _check_count(n_workers, "n_workers")
+    if cluster_options is not None and not isinstance(cluster_options, Mapping):
+        raise TypeError(
+            f"cluster_options must be a mapping or None; got {describe(cluster_options)}"
+        )
+    t0 = time.perf_counter()
+    fallback = False
+    if client is None:
+        try:
+            require("distributed", "scale", feature=feature)
+        except ImportError as exc:
+            warnings.warn(
+                f"{feature} ran in this process, one task after another: {exc}, "
+                f"then it runs on a local Dask cluster by default or on any cluster through "
+                f"client=. Pass client={IN_PROCESS!r} to run in-process without this warning.",
+                InProcessWarning,
+                stacklevel=3,
+            )
+            client, fallback = IN_PROCESS, True
+    if client == IN_PROCESS:
+        if cluster_options and not fallback:
+            raise ValueError(
+                "cluster_options apply to the local cluster started when client=None; "
+                f"got {dict(cluster_options)!r} with client={IN_PROCESS!r}"
+            )
+        outputs = [func(*a) for a in _progress(args, progress, len(args))]
+        return _Run(outputs, IN_PROCESS, 1, time.perf_counter() - t0)
+    if client is None:
+        with local_client(n_workers, **dict(cluster_options or {})) as local:
+            outputs = _on_client(local, func, args, keys, progress)
+        return _Run(outputs, f"LocalCluster ({n_workers} workers)", n_workers, _since(t0))
+    if cluster_options:
+        raise ValueError(
+            "cluster_options apply to the local cluster started when client=None; "
+            f"got {dict(cluster_options)!r} together with a client"
+        )
+    outputs = _on_client(client, func, args, keys, progress)
+    workers = len(client.scheduler_info().get("workers", {}))
+    return _Run(outputs, f"distributed.Client ({workers} workers)", workers, _since(t0))
+
+
+def _since(t0: float) -> float:
+    return time.perf_counter() - t0
+
+
+def _progress(items: Any, progress: bool, total: int) -> Any:
+    if not progress:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, total=total, desc="tasks", unit="task")
+
+
+def _large(x: Any) -> bool:
+    nbytes = getattr(x, "nbytes", None)
+    if isinstance(x, pd.DataFrame | pd.Series):
+        nbytes = int(x.memory_usage(deep=False).sum()) if isinstance(x, pd.DataFrame) else x.nbytes
+    return bool(isinstance(nbytes, int | np.integer) and nbytes > 1_000_000)
+
+
+def _on_client(
+    client: Any,
+    func: Callable[..., Any],
+    args: Sequence[tuple[Any, ...]],
+    keys: Sequence[str] | None,
+    progress: bool,
+) -> list[Any]:
+    """Submit one task per argument tuple; collect the (small) outputs as they finish."""
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex[:12]
+    futures = []
+    for i, a in enumerate(args):
+        # large inputs (a symbol's frame) go to a worker once, not inside the task graph
+        sent = tuple(client.scatter(x, hash=False) if _large(x) else x for x in a)
+        key = f"{func.__name__.strip('_')}-{keys[i] if keys else i}-{run}"
+        futures.append(client.submit(func, *sent, key=key, pure=False))
+    index = {f.key: i for i, f in enumerate(futures)}
+    outputs: list[Any] = [None] * len(futures)
+    done = as_completed(futures, with_results=True)
+    for future, result in _progress(done, progress, len(futures)):
+        outputs[index[future.key]] = result
+        future.release()
+    logger.debug("%d tasks of %s finished on %r", len(futures), func.__name__, client)
+    return outputs
