@@ -4,7 +4,8 @@ Charts: a notebook's chart output is a Vega-Lite spec (``application/vnd.vegalit
 which Jupyter front ends draw natively) plus a PNG. For the HTML book this registers a myst-nb
 mime renderer that turns the spec into a ``<div>`` and a call to the page-global ``vegaEmbed``
 served from the book's own static files (:func:`riskkit.charts.spec_html`), so the published
-pages draw every chart offline. Other builders (LaTeX) fall back to the PNG.
+pages draw every chart offline, with vega-embed's export menu (SVG/PNG) and the output's PNG in a
+``<noscript>`` for readers without JavaScript. Other builders (LaTeX) fall back to the PNG.
 
 jupyter-book 1 registers some theme scripts twice (sphinx-thebe's inline ``const THEBE_JS_URL``
 and the togglebutton selector), so every page threw ``Identifier 'THEBE_JS_URL' has already been
@@ -37,6 +38,18 @@ def _dedupe_scripts(
     scripts[:] = unique  # the builder keeps a reference to this list: mutate it in place
 
 
+def _sibling_png(renderer: Any, data: Any) -> str | None:
+    """The ``image/png`` of the same output (the static fallback), if the notebook has one."""
+    client = getattr(renderer.renderer, "nb_client", None)
+    if client is None or data.cell_index is None or data.output_index is None:
+        return None
+    _, outputs = client.code_cell_outputs(data.cell_index)
+    if data.output_index >= len(outputs):
+        return None
+    png = outputs[data.output_index].get("data", {}).get("image/png")
+    return png if isinstance(png, str) else None
+
+
 class VegaLiteMimeRenderer:
     """myst-nb mime renderer: Vega-Lite outputs become self-hosted vega-embed HTML."""
 
@@ -52,7 +65,8 @@ class VegaLiteMimeRenderer:
             return None
         content = data.content
         spec = json.loads(content) if isinstance(content, str) else dict(content)
-        return [nodes.raw("", spec_html(spec), format="html", classes=["output", "riskkit-chart"])]
+        html = spec_html(spec, png=_sibling_png(renderer, data))
+        return [nodes.raw("", html, format="html", classes=["output", "riskkit-chart"])]
 
 
 def setup(app: Any) -> dict[str, Any]:

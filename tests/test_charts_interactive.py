@@ -31,7 +31,7 @@ from riskkit.risk import var_es, var_es_grid  # noqa: E402
 from riskkit.venues.calculator import CALCULATOR_MARKETS, calculator_rates  # noqa: E402
 
 E = 100_000.0
-NOTIONAL = 10_000.0
+NOTIONAL = 100_000.0
 
 
 def _spec(chart):
@@ -74,8 +74,11 @@ def _number(text: str, after: str) -> float:
 def test_calculator_rates_are_the_profiles_tier_one_rates():
     rates = calculator_rates()
     assert list(rates.index) == list(CALCULATOR_MARKETS)
-    # Binance USD-M BTCUSDT tier 1: 0.40 % (riskkit/tiers sidecar, Binance leverage brackets page)
-    assert rates.loc["binance-usdm", "maintenance_margin_rate"] == pytest.approx(0.004)
+    # Binance USD-M BTCUSDT at 100,000 USD: tier 2, 0.5 % less 50 USD (riskkit/tiers sidecar of
+    # the Binance leverage-bracket snapshot; chapter 2, "The same position at nine venues")
+    assert rates.loc["binance-usdm", "maintenance_margin_rate"] == pytest.approx(0.005)
+    assert rates.loc["binance-usdm", "deduction_rate"] == pytest.approx(50 / 100_000)
+    assert calculator_rates(notional=10_000.0).loc["binance-usdm", "deduction_rate"] == 0.0
     # OKX and BitMEX reserve their taker fee in maintenance (profiles: 0.05 %, 0.075 %)
     assert rates.loc["okx", "fee_rate"] == pytest.approx(0.0005)
     assert rates.loc["bitmex", "fee_rate"] == pytest.approx(0.00075)
@@ -257,3 +260,24 @@ def test_var_explorer_errors(var_table):
         chart_var_explorer(table.drop(columns="es"))
     with pytest.raises(TypeError, match="samples must be a mapping"):
         var_es_grid([0.1, 0.2], [0.9])
+
+
+# -- book HTML: export menu and the no-JavaScript fallback ------------------------------------
+def test_spec_html_has_export_menu_without_network_links():
+    from riskkit.charts import spec_html
+
+    html = spec_html({"mark": "point", "title": 'a "<b>" & c'})
+    assert "export: {svg: true, png: true}" in html
+    assert "editor: false" in html and "source: false" in html and "compiled: false" in html
+    assert "<noscript>" not in html  # no PNG given, no fallback
+
+
+def test_spec_html_noscript_fallback_is_the_png_and_escapes_the_title():
+    from riskkit.charts import spec_html
+
+    html = spec_html({"mark": "point", "title": 'a "<b>" & c'}, png="iVBO\nRw0KGgo=")
+    fallback = html.split("<noscript>", 1)[1]
+    assert fallback.startswith('<img class="riskkit-vega-fallback" alt="riskkit chart ')
+    assert "a &quot;&lt;b&gt;&quot; &amp; c" in fallback
+    assert 'src="data:image/png;base64,iVBORw0KGgo="></noscript>' in fallback
+    assert html.index("<script>") < html.index("<noscript>")  # the script finds its div first

@@ -62,21 +62,23 @@ def liquidation_expression(leverage: str = "datum.lev") -> str:
     -------
     str
         An expression of ``datum.E`` (entry, USD per BTC), ``datum.s`` (+1 long, -1 short),
-        ``datum.r`` (maintenance rate plus reserved fee, fraction), ``datum.contract`` and
+        ``datum.r`` (maintenance rate plus reserved fee, fraction), ``datum.a`` (the tier's
+        maintenance amount over the entry notional, fraction), ``datum.contract`` and
         ``datum.basis``; ``null`` where no price liquidates the position (the profiles' NaN).
 
     Notes
     -----
-    The margin is the initial margin :math:`M = V/L` of a notional :math:`V`, so the size drops
-    out. Mark basis (:func:`riskkit.liquidation.liquidation_price`), linear and inverse:
+    The margin is the initial margin :math:`M = V/L` of an entry notional :math:`V` and the
+    maintenance amount is :math:`A = aV`, so the size drops out; with :math:`u = 1/L + a`, mark
+    basis (:func:`riskkit.liquidation.liquidation_price`), linear and inverse:
 
     .. math::
-        P = E\\frac{1/L - s}{r - s}, \\qquad P = E\\frac{r + s}{1/L + s}
+        P = E\\frac{u - s}{r - s}, \\qquad P = E\\frac{r + s}{u + s}
 
     entry basis (:func:`riskkit.liquidation.liquidation_price_fixed_maintenance`, Bybit):
 
     .. math::
-        P = E\\,(1 - s(1/L - r)), \\qquad P = \\frac{E}{1 + s(1/L - r)}
+        P = E\\,(1 - s(u - r)), \\qquad P = \\frac{E}{1 + s(u - r)}
 
     A long with :math:`P \\le 0` and an inverse position whose denominator has the wrong sign
     are never liquidated.
@@ -88,10 +90,11 @@ def liquidation_expression(leverage: str = "datum.lev") -> str:
 
     Examples
     --------
-    >>> "datum.E * ((1 / (10)) - datum.s) / (datum.r - datum.s)" in liquidation_expression("10")
+    >>> expr = liquidation_expression("10")
+    >>> "datum.E * ((1 / (10) + datum.a) - datum.s) / (datum.r - datum.s)" in expr
     True
     """
-    inv = f"(1 / ({leverage}))"
+    inv = f"(1 / ({leverage}) + datum.a)"
     lin_mark = f"datum.E * ({inv} - datum.s) / (datum.r - datum.s)"
     inv_mark = (
         f"(datum.s * ({inv} + datum.s) > 0 ? datum.E * (datum.r + datum.s) / ({inv} + datum.s)"
@@ -118,7 +121,7 @@ def chart_liquidation_calculator(
     venue: str | None = None,
     maintenance_margin_rate: float = 0.005,
     max_leverage: float = 125.0,
-    title: str = "Liquidation-price calculator: isolated position opened at 100,000 USD",
+    title: str = "Liquidation-price calculator: isolated BTC position opened at 100,000 USD",
 ) -> Any:
     """A liquidation-price calculator with side, leverage, maintenance rate and venue controls.
 
@@ -126,9 +129,10 @@ def chart_liquidation_calculator(
     ----------
     rates : DataFrame
         Output of :func:`riskkit.venues.calculator.calculator_rates`: indexed by venue, with
-        columns ``contract``, ``maintenance_basis``, ``maintenance_margin_rate`` and
-        ``fee_rate`` (fractions). Two "custom" venues (linear and inverse, mark basis, no fee)
-        are added; they use the maintenance-rate slider.
+        columns ``contract``, ``maintenance_basis``, ``maintenance_margin_rate``, ``fee_rate``
+        and optionally ``deduction_rate`` (fractions; 0 if absent). Two "custom" venues
+        (linear and inverse, mark basis, no fee) are added; they use the maintenance-rate
+        slider.
     entry_price : float, default 100,000
         Entry price, USD per BTC, > 0.
     leverage, side, venue, maintenance_margin_rate
@@ -162,8 +166,9 @@ def chart_liquidation_calculator(
     Notes
     -----
     The price is :func:`liquidation_expression` with :math:`r = m + f` (maintenance rate plus
-    reserved fee), exact for a position in a tier without deduction (the 10,000 USD position of
-    :func:`~riskkit.venues.calculator.calculator_rates`). Bybit's tick rounding is not applied.
+    reserved fee) and the tier's deduction, exact while the position stays in the tier of its
+    entry notional (the notional of :func:`~riskkit.venues.calculator.calculator_rates`).
+    Bybit's tick rounding is not applied.
 
     Examples
     --------
@@ -201,12 +206,13 @@ def chart_liquidation_calculator(
             "basis": str(row["maintenance_basis"]),
             "m": float(row["maintenance_margin_rate"]),
             "fee": float(row["fee_rate"]),
+            "a": float(row.get("deduction_rate", 0.0)),
             "custom": False,
         }
         for name, row in rates.iterrows()
     ]
     rows += [
-        {"venue": k, "contract": c, "basis": "mark", "m": 0.0, "fee": 0.0, "custom": True}
+        {"venue": k, "contract": c, "basis": "mark", "m": 0.0, "fee": 0.0, "a": 0.0, "custom": True}
         for k, c in _CUSTOM.items()
     ]
     data = pd.DataFrame(rows)
@@ -282,8 +288,9 @@ def chart_liquidation_calculator(
         "(datum.s > 0 ? ' below' : ' above') + ' entry')"
     )
     line2 = (
-        "datum.contract + ' contract, maintenance ' + format(datum.m_shown, '.3%') + "
-        "' + reserved fee ' + format(datum.fee, '.3%') + ' of notional, charged at the ' + "
+        "datum.contract + ' contract, maintenance ' + format(datum.m_shown, '.3~%') + "
+        "(datum.a > 0 ? ' less ' + format(datum.a, '.3~%') + ' (tier amount)' : '') + "
+        "' + reserved fee ' + format(datum.fee, '.3~%') + ' of notional, at the ' + "
         "(datum.basis == 'entry' ? 'entry' : 'mark') + ' price'"
     )
     readout = _readout(chosen, line1, line2)

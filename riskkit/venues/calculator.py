@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from riskkit._errors import check_mapping
@@ -37,7 +38,7 @@ CALCULATOR_MARKETS: dict[str, str] = {
 def calculator_rates(
     markets: Mapping[str, str] | None = None,
     *,
-    notional: float = 10_000.0,
+    notional: float = 100_000.0,
     entry_price: float = 100_000.0,
     as_of: Any = None,
 ) -> pd.DataFrame:
@@ -48,9 +49,9 @@ def calculator_rates(
     markets : mapping of str to str, optional
         Venue profile name -> venue symbol; :data:`CALCULATOR_MARKETS` by default. A venue that
         reserves a fee must ship a default taker rate.
-    notional : float, default 10,000
-        Position notional at entry, USD, > 0. It picks the tier (10,000 USD is in tier 1 of every
-        shipped table) and, on Deribit, the size term of the rate.
+    notional : float, default 100,000
+        Position notional at entry, USD, > 0. It picks the tier and, on Deribit, the size term
+        of the rate.
     entry_price : float, default 100,000
         Entry price, USD per BTC, > 0 (sets the linear quantity ``notional / entry_price``).
     as_of : date-like, optional
@@ -60,8 +61,9 @@ def calculator_rates(
     -------
     pandas.DataFrame
         Indexed by ``venue``, with columns ``symbol``, ``contract`` ("linear"/"inverse"),
-        ``maintenance_basis`` ("mark"/"entry"), ``maintenance_margin_rate`` and ``fee_rate``
-        (fractions of notional; the fee is 0 where the venue reserves none).
+        ``maintenance_basis`` ("mark"/"entry"), ``maintenance_margin_rate``, ``fee_rate`` (the
+        fee is 0 where the venue reserves none) and ``deduction_rate`` (the tier's maintenance
+        amount over the entry notional), all fractions.
 
     Raises
     ------
@@ -79,16 +81,17 @@ def calculator_rates(
     -----
     With :math:`V` the notional at entry in the settlement currency (USD for linear,
     :math:`N/E` coin for inverse) and :math:`\\mathrm{MM}` the venue's requirement on it
-    (:meth:`~riskkit.venues.Venue.maintenance_margin`, fee included), the rate is
+    (:meth:`~riskkit.venues.Venue.maintenance_margin`, fee included) and :math:`A` the tier's
+    maintenance amount, the rate and the deduction rate are
 
     .. math::
-        m = \\mathrm{MM}/V - f
+        m = (\\mathrm{MM} + A)/V - f, \\qquad a = A/V
 
-    with :math:`f` the reserved taker fee. For a position in a tier without a deduction
-    (:math:`A = 0`, tier 1) the liquidation price of the profile is then the closed form of
+    with :math:`f` the reserved taker fee. While the position stays in the tier of its entry
+    notional, the profile's liquidation price is the closed form of
     :func:`riskkit.liquidation.liquidation_price` (mark basis) or
     :func:`riskkit.liquidation.liquidation_price_fixed_maintenance` (entry basis, Bybit) with
-    rate :math:`m + f`.
+    rate :math:`m + f` and deduction :math:`aV`.
 
     References
     ----------
@@ -97,11 +100,11 @@ def calculator_rates(
     Examples
     --------
     >>> rates = calculator_rates({"binance-usdm": "BTCUSDT", "okx": "BTC-USDT-SWAP"})
-    >>> rates[["contract", "maintenance_margin_rate", "fee_rate"]]
-                 contract  maintenance_margin_rate  fee_rate
+    >>> rates[["maintenance_margin_rate", "fee_rate", "deduction_rate"]]
+                  maintenance_margin_rate  fee_rate  deduction_rate
     venue
-    binance-usdm   linear                    0.004    0.0000
-    okx            linear                    0.004    0.0005
+    binance-usdm                    0.005    0.0000          0.0005
+    okx                             0.004    0.0005          0.0000
     """
     markets = CALCULATOR_MARKETS if markets is None else markets
     check_mapping(markets, "markets", "venue symbol", value_type=str)
@@ -128,12 +131,16 @@ def calculator_rates(
             )
         )
         value = notional if linear else notional / entry_price
+        amount = 0.0
+        if venue.maintenance_rule != "size_linear":
+            amount = float(np.asarray(venue.tiers(symbol, as_of).lookup(value)[1]))
         rows[name] = {
             "symbol": market.symbol,
             "contract": market.contract,
             "maintenance_basis": venue.maintenance_basis,
-            "maintenance_margin_rate": round(mm / value - fee, 12),
+            "maintenance_margin_rate": round((mm + amount) / value - fee, 12),
             "fee_rate": fee,
+            "deduction_rate": round(amount / value, 12),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "venue"
