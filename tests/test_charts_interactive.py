@@ -171,7 +171,9 @@ def test_survival_explorer_draws_the_chosen_era():
     (param,) = spec["params"]
     assert param["name"] == "surv_era" and param["bind"]["options"] == ["2014-16", "2017-19"]
     for era in ("2014-16", "2017-19"):
-        drawn = sorted(t for t in _texts(spec, True, surv_era=era) if t.endswith("%"))
+        texts = _texts(spec, True, surv_era=era)
+        assert f"Longs opened in: {era}" in texts
+        drawn = sorted(t for t in texts if re.fullmatch(r"\d+%", t))
         expected = sorted(f"{v:.0%}" for v in grid.loc[era].stack().dropna())
         assert drawn == expected  # NaN (no entry old enough) is left blank
 
@@ -244,7 +246,9 @@ def test_var_explorer_draws_the_chosen_level(var_table, series, level):
     samples, table = var_table
     spec = _spec(chart_var_explorer(table))
     assert [p["name"] for p in spec["params"]] == ["var_confidence", "var_series"]
-    drawn = sorted(t for t in _texts(spec, True, var_confidence=level, var_series=series))
+    texts = _texts(spec, True, var_confidence=level, var_series=series)
+    assert f"{series}, confidence level {level:.1%}".replace(".0%", "%") in texts
+    drawn = sorted(t for t in texts if re.fullmatch(r"\d+\.\d\d%", t))
     expected = []
     for method in ("historical", "normal"):
         est = var_es(samples[series], level, method=method)

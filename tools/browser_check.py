@@ -13,7 +13,12 @@ For each page under ``chapters/`` (and the intro page) it asserts that
   in the page's text;
 * nothing is wider than the content column (Playwright, at a 1280 px desktop window): no table,
   display equation, code block or chart sticks out of the article or needs a horizontal
-  scrollbar, and no chart text is drawn outside its chart.
+  scrollbar, and no chart text is drawn outside its chart;
+* every chart has vega-embed's export menu (SVG and PNG, no editor or source link: they need a
+  network) and a ``<noscript>`` PNG for readers without JavaScript;
+* every control of an interactive chart (a slider or menu bound to a Vega-Lite parameter) works:
+  moving it changes the parameter's signal in the Vega view and what the chart draws (its text
+  and mark geometry), and moving it back restores the drawing.
 
 Chromium runs with background networking off and a throw-away profile. Where Chromium is not
 installed the check fails in CI (``CI`` set) and is skipped with a visible reason elsewhere.
@@ -89,6 +94,11 @@ def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
             around = text[max(0, hit.start() - 60) : hit.end() + 60].replace("\n", " ")
             report.problems.append(f"the page shows {what}: ...{around}...")
     report.charts_expected = len(static.select("div.riskkit-vega"))
+    fallbacks = len(static.select("noscript img.riskkit-vega-fallback"))
+    if fallbacks != report.charts_expected:
+        report.problems.append(
+            f"{fallbacks} of {report.charts_expected} charts have a no-JavaScript PNG fallback"
+        )
     report.math_expected = bool(static.select(".math, span.math, div.math"))
     with tempfile.TemporaryDirectory() as profile:
         cmd = [
@@ -192,8 +202,76 @@ LAYOUT_JS = """() => {
 }"""
 
 
+CONTROLS_JS = """async () => {
+  const out = [];
+  let controls = 0;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const drawn = (c) => {
+    const svg = c.querySelector('svg.marks');
+    if (!svg) { return ''; }
+    const d = [...svg.querySelectorAll('path')].map((p) => p.getAttribute('d') || '').join('|');
+    return svg.textContent + '#' + d;
+  };
+  for (const c of document.querySelectorAll('div.riskkit-vega')) {
+    const links = [...c.querySelectorAll('.vega-actions a')].map((a) => a.textContent.trim());
+    if (!links.some((t) => /SVG/.test(t)) || !links.some((t) => /PNG/.test(t))) {
+      out.push('no export menu (SVG/PNG) on ' + c.id + ': ' + JSON.stringify(links));
+    }
+    if (links.some((t) => /Editor|Source|Compiled/i.test(t))) {
+      out.push('export menu of ' + c.id + ' links to the network: ' + JSON.stringify(links));
+    }
+    const view = c.riskkitView;
+    for (const wrap of c.querySelectorAll('.vega-bindings .vega-bind')) {
+      const input = wrap.querySelector('input[type=range], select, input[type=radio]');
+      if (!input) { continue; }
+      controls += 1;
+      const name = input.getAttribute('name');
+      const label = (wrap.querySelector('.vega-bind-name') || wrap).textContent.trim();
+      const before = drawn(c);
+      const signal = view ? view.signal(name) : undefined;
+      const old = input.value;
+      if (input.tagName === 'SELECT') {
+        const i = input.selectedIndex;
+        if (input.options.length < 2) {
+          out.push(c.id + ': menu ' + label + ' has one option');
+          continue;
+        }
+        input.selectedIndex = i === 0 ? 1 : 0;
+      } else {
+        input.value = String(Number(input.value) === Number(input.min) ? input.max : input.min);
+      }
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      input.dispatchEvent(new Event('change', {bubbles: true}));
+      if (view) { await view.runAsync(); }
+      await sleep(100);
+      const after = drawn(c);
+      if (view && String(view.signal(name)) === String(signal)) {
+        out.push(c.id + ': moving ' + label + ' did not change its signal ' + name);
+      }
+      if (after === before) {
+        out.push(c.id + ': moving ' + label + ' did not change the drawn chart');
+      }
+      input.value = old;
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      input.dispatchEvent(new Event('change', {bubbles: true}));
+      if (view) { await view.runAsync(); }
+      await sleep(100);
+      if (drawn(c) !== before) {
+        out.push(c.id + ': moving ' + label + ' back did not restore the chart');
+      }
+    }
+  }
+  return {problems: out, controls: controls};
+}"""
+
+
+#: Interactive controls moved per page by :func:`check_layout` (reported in the summary line).
+CONTROLS: dict[Path, int] = {}
+
+
 def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
-    """Measure every page at a desktop width in headless Chromium (Playwright)."""
+    """Measure every page at a desktop width in headless Chromium (Playwright), and move every
+    control of its interactive charts."""
     from playwright.sync_api import sync_playwright
 
     found: dict[Path, list[str]] = {}
@@ -220,6 +298,9 @@ def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
                 found.setdefault(html, []).append(f"layout check timed out: {exc}"[:200])
             page.wait_for_timeout(500)
             found.setdefault(html, []).extend(page.evaluate(LAYOUT_JS))
+            controls = page.evaluate(CONTROLS_JS)
+            found[html].extend(controls["problems"])
+            CONTROLS[html] = int(controls["controls"])
         browser.close()
     return found
 
@@ -250,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         status = "ok" if not rep.problems else "FAIL"
         sys.stdout.write(
             f"{status:4} {page.relative_to(args.html_root)}: charts {rep.charts_rendered}/"
-            f"{rep.charts_expected}, math elements {rep.math_typeset}\n"
+            f"{rep.charts_expected}, controls moved {CONTROLS.get(page, 0)}, "
+            f"math elements {rep.math_typeset}\n"
         )
         for problem in rep.problems:
             sys.stdout.write(f"     - {problem}\n")

@@ -146,10 +146,11 @@ def chart_liquidation_calculator(
 
     Returns
     -------
-    altair.LayerChart
-        The liquidation price against leverage (log axis) for the chosen venue and side, the
-        entry price as a grey rule, the chosen leverage as a point, and a two-line readout. The
-        parameters are ``liq_side``, ``liq_leverage``, ``liq_mmr`` and ``liq_venue``.
+    altair.VConcatChart
+        A two-line readout above the liquidation price against leverage (log axis) for the
+        chosen venue and side, with the entry price as a grey rule and the chosen leverage as a
+        point. The parameters are ``liq_side``, ``liq_leverage``, ``liq_mmr`` and
+        ``liq_venue``.
 
     Raises
     ------
@@ -293,11 +294,9 @@ def chart_liquidation_calculator(
         "' + reserved fee ' + format(datum.fee, '.3~%') + ' of notional, at the ' + "
         "(datum.basis == 'entry' ? 'entry' : 'mark') + ' price'"
     )
-    readout = _readout(chosen, line1, line2)
-    return (
-        alt.layer(curve, entry, point, *readout)
-        .add_params(p_venue, p_side, p_lev, p_mmr)
-        .properties(width=CHART_WIDTH, height=320, title=title)
+    main = alt.layer(curve, entry, point).properties(width=CHART_WIDTH, height=300)
+    return _with_readout(_readout(chosen, line1, line2), main, title).add_params(
+        p_venue, p_side, p_lev, p_mmr
     )
 
 
@@ -305,6 +304,7 @@ def chart_survival_explorer(
     surv_prob: pd.DataFrame,
     *,
     era: str | None = None,
+    horizon_title: str = "Horizon held (periods of the bars)",
     title: str = "Historical survival by era: share of entries not liquidated",
 ) -> Any:
     """Survival map (leverage x horizon) with a dropdown that picks the era of entry.
@@ -317,14 +317,16 @@ def chart_survival_explorer(
         concatenated with an all-sample map. NaN cells (no entry old enough) are left blank.
     era : str, optional
         Era shown first; the first era if None.
+    horizon_title : str
+        Title of the horizon axis (say the unit: days or hours).
     title : str
         Chart title.
 
     Returns
     -------
-    altair.LayerChart
-        A heatmap (horizon across, leverage down) with each cell's survival printed in it; the
-        parameter ``surv_era`` filters the embedded grid.
+    altair.VConcatChart
+        The era shown, above a heatmap (horizon across, leverage down) with each cell's survival
+        printed in it; the parameter ``surv_era`` filters the embedded grid.
 
     Raises
     ------
@@ -385,7 +387,7 @@ def chart_survival_explorer(
         alt.Chart(data)
         .transform_filter("datum.era == surv_era")
         .encode(
-            x=alt.X("horizon:O", title="Horizon held (periods of the bars)"),
+            x=alt.X("horizon:O", title=horizon_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("leverage:O", title="Leverage (x)", sort="descending"),
         )
     )
@@ -404,25 +406,38 @@ def chart_survival_explorer(
             "datum.survival < 0.25 || datum.survival > 0.8", alt.value("white"), alt.value("#222")
         ),
     )
-    return (
-        alt.layer(cells, text)
-        .add_params(p_era)
-        .properties(width=CHART_WIDTH - 80, height=300, title=title)
+    shown = (
+        alt.Chart(data)
+        .transform_filter("datum.era == surv_era")
+        .transform_aggregate(cells="count()", groupby=["era"])
+        .transform_calculate(label="'Longs opened in: ' + datum.era")
+        .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", color="#222")
+        .encode(x=alt.value(0), y=alt.value(2), text="label:N")
+        .properties(width=CHART_WIDTH - 80, height=20)
     )
+    main = alt.layer(cells, text).properties(width=CHART_WIDTH - 80, height=300)
+    return alt.vconcat(shown, main, spacing=4).properties(title=title).add_params(p_era)
 
 
-def _readout(chart: Any, line1: str, line2: str) -> list[Any]:
-    """Two text layers at the top left: a bold result line and a line of inputs."""
+def _readout(chart: Any, line1: str, line2: str) -> Any:
+    """A text-only view of two lines: a bold result line and a line of inputs."""
     import altair as alt
 
-    return [
+    return alt.layer(
         chart.transform_calculate(label=line1)
         .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", color="#222")
-        .encode(x=alt.value(6), y=alt.value(6), text="label:N"),
+        .encode(x=alt.value(0), y=alt.value(2), text="label:N"),
         chart.transform_calculate(label=line2)
-        .mark_text(align="left", baseline="top", fontSize=11, color="#222")
-        .encode(x=alt.value(6), y=alt.value(24), text="label:N"),
-    ]
+        .mark_text(align="left", baseline="top", fontSize=11, color="#444")
+        .encode(x=alt.value(0), y=alt.value(20), text="label:N"),
+    ).properties(width=CHART_WIDTH, height=34)
+
+
+def _with_readout(readout: Any, main: Any, title: str) -> Any:
+    """The readout above the plot, so that it never covers a line."""
+    import altair as alt
+
+    return alt.vconcat(readout, main, spacing=4).properties(title=title)
 
 
 def _slider_or_select(
@@ -468,10 +483,11 @@ def chart_cascade_explorer(
 
     Returns
     -------
-    altair.LayerChart
-        The total move against depth (log axis) for every shock in grey, the chosen shock in red
-        with the chosen depth as a point, and a readout of that grid point (final price, total
-        move, amplification, longs liquidated, rounds). Parameters ``casc_shock`` (percent) and
+    altair.VConcatChart
+        A readout of the chosen grid point above the total move against depth (log axis) for
+        every shock in grey and the chosen shock in red,
+        with the chosen depth as a point; the readout gives final price, total move,
+        amplification, longs liquidated and rounds. Parameters ``casc_shock`` (percent) and
         ``casc_depth`` (USD m): a slider where the grid is evenly spaced, a dropdown otherwise.
 
     Raises
@@ -549,7 +565,7 @@ def chart_cascade_explorer(
     same_depth = "abs(datum.depth_m - casc_depth) < 1e-6 * casc_depth"
     x = alt.X(
         "depth_m:Q", title="One-sided depth within the band (USD m, log scale)",
-        scale=alt.Scale(type="log"),
+        scale=alt.Scale(type="log", nice=False, padding=12),
     )  # fmt: skip
     y = alt.Y("total_return:Q", title="Total move (shock + cascade)", axis=alt.Axis(format="%"))
     base = alt.Chart(data)
@@ -557,7 +573,9 @@ def chart_cascade_explorer(
         x=x, y=y, detail="shock_pct:N", tooltip=["shock_pct:Q", "depth_m:Q", "total_return:Q"]
     )
     chosen = base.transform_filter(same_shock)
-    line = chosen.mark_line(color=LONG_COLOR, strokeWidth=2.5, point=True).encode(x=x, y=y)
+    line = chosen.mark_line(
+        color=LONG_COLOR, strokeWidth=2.5, point=alt.OverlayMarkDef(color=LONG_COLOR)
+    ).encode(x=x, y=y)
     at = chosen.transform_filter(same_depth)
     point = at.mark_point(size=160, color="#222", strokeWidth=2).encode(x=x, y=y)
     line1 = (
@@ -569,12 +587,8 @@ def chart_cascade_explorer(
         "format(datum.amplification, '.2f') + 'x the shock; longs liquidated ' + "
         f"format(datum.liquidated, ',.3~g') + ' {unit} in ' + datum.rounds + ' rounds'"
     )
-    readout = _readout(at, line1, line2)
-    return (
-        alt.layer(others, line, point, *readout)
-        .add_params(p_shock, p_depth)
-        .properties(width=CHART_WIDTH, height=320, title=title)
-    )
+    main = alt.layer(others, line, point).properties(width=CHART_WIDTH, height=300)
+    return _with_readout(_readout(at, line1, line2), main, title).add_params(p_shock, p_depth)
 
 
 def chart_var_explorer(
@@ -598,8 +612,9 @@ def chart_var_explorer(
 
     Returns
     -------
-    altair.LayerChart
-        Bars of VaR and ES side by side per method, each labelled with its value; parameters
+    altair.VConcatChart
+        The series and level shown, above bars of VaR and ES side by side per method, each
+        labelled with its value; parameters
         ``var_confidence`` and ``var_series`` filter the embedded grid.
 
     Raises
@@ -690,8 +705,17 @@ def chart_var_explorer(
     labels = base.mark_text(baseline="bottom", dy=-2, fontSize=10).encode(
         text=alt.Text("loss:Q", format=".2%")
     )
-    return (
-        alt.layer(bars, labels)
-        .add_params(p_conf, p_series)
-        .properties(width=CHART_WIDTH - 40, height=300, title=title)
+    shown = (
+        alt.Chart(data)
+        .transform_filter("datum.series == var_series")
+        .transform_filter("abs(datum.confidence - var_confidence) < 1e-9")
+        .transform_aggregate(methods="count()", groupby=["series", "confidence"])
+        .transform_calculate(
+            label="datum.series + ', confidence level ' + format(datum.confidence, '.4~%')"
+        )
+        .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold", color="#222")
+        .encode(x=alt.value(0), y=alt.value(2), text="label:N")
+        .properties(width=CHART_WIDTH - 40, height=20)
     )
+    main = alt.layer(bars, labels).properties(width=CHART_WIDTH - 40, height=300)
+    return alt.vconcat(shown, main, spacing=4).properties(title=title).add_params(p_conf, p_series)
