@@ -289,9 +289,9 @@ def chart_liquidation_calculator(
         "(datum.s > 0 ? ' below' : ' above') + ' entry')"
     )
     line2 = (
-        "datum.contract + ' contract, maintenance ' + format(datum.m_shown, '.3~%') + "
-        "(datum.a > 0 ? ' less ' + format(datum.a, '.3~%') + ' (tier amount)' : '') + "
-        "' + reserved fee ' + format(datum.fee, '.3~%') + ' of notional, at the ' + "
+        "datum.contract + ', maintenance ' + format(datum.m_shown, '.3~%') + "
+        "(datum.a > 0 ? ' less a tier amount of ' + format(datum.a, '.3~%') : '') + "
+        "', fee reserved ' + format(datum.fee, '.3~%') + ', charged at the ' + "
         "(datum.basis == 'entry' ? 'entry' : 'mark') + ' price'"
     )
     main = alt.layer(curve, entry, point).properties(width=CHART_WIDTH, height=300)
