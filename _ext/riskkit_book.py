@@ -38,16 +38,21 @@ def _dedupe_scripts(
     scripts[:] = unique  # the builder keeps a reference to this list: mutate it in place
 
 
-def _sibling_png(renderer: Any, data: Any) -> str | None:
-    """The ``image/png`` of the same output (the static fallback), if the notebook has one."""
+def _fallback_png(renderer: Any, data: Any, spec: dict[str, Any]) -> str | None:
+    """The static PNG for readers without JavaScript: the ``image/png`` of the same output, or
+    (for glued figures, which myst-nb hands over without their cell) the same picture drawn
+    from the spec with vl-convert, as :func:`riskkit.charts.render_spec` drew it."""
     client = getattr(renderer.renderer, "nb_client", None)
-    if client is None or data.cell_index is None or data.output_index is None:
-        return None
-    _, outputs = client.code_cell_outputs(data.cell_index)
-    if data.output_index >= len(outputs):
-        return None
-    png = outputs[data.output_index].get("data", {}).get("image/png")
-    return png if isinstance(png, str) else None
+    if client is not None and data.cell_index is not None and data.output_index is not None:
+        _, outputs = client.code_cell_outputs(data.cell_index)
+        if data.output_index < len(outputs):
+            png = outputs[data.output_index].get("data", {}).get("image/png")
+            if isinstance(png, str):
+                return png
+    from riskkit.charts import render_spec
+
+    drawn = render_spec(spec).get("image/png")
+    return drawn if isinstance(drawn, str) else None
 
 
 class VegaLiteMimeRenderer:
@@ -65,7 +70,7 @@ class VegaLiteMimeRenderer:
             return None
         content = data.content
         spec = json.loads(content) if isinstance(content, str) else dict(content)
-        html = spec_html(spec, png=_sibling_png(renderer, data))
+        html = spec_html(spec, png=_fallback_png(renderer, data, spec))
         return [nodes.raw("", html, format="html", classes=["output", "riskkit-chart"])]
 
 

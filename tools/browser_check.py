@@ -206,11 +206,27 @@ CONTROLS_JS = """async () => {
   const out = [];
   let controls = 0;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // what a chart draws: its text and mark geometry, in any DOM order (Vega reuses items)
   const drawn = (c) => {
     const svg = c.querySelector('svg.marks');
     if (!svg) { return ''; }
-    const d = [...svg.querySelectorAll('path')].map((p) => p.getAttribute('d') || '').join('|');
-    return svg.textContent + '#' + d;
+    const texts = [...svg.querySelectorAll('text')].map((t) => t.textContent).sort();
+    const paths = [...svg.querySelectorAll('path')].map((p) => p.getAttribute('d') || '').sort();
+    return texts.join('|') + '#' + paths.join('|');
+  };
+  const set = async (c, input, value) => {
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    if (c.riskkitView) { await c.riskkitView.runAsync(); }
+    await sleep(50);
+  };
+  const other = (input) => {
+    if (input.tagName === 'SELECT') {
+      const opts = [...input.options].map((o) => o.value);
+      return opts.find((v) => v !== input.value);
+    }
+    return String(Number(input.value) === Number(input.min) ? input.max : input.min);
   };
   for (const c of document.querySelectorAll('div.riskkit-vega')) {
     const links = [...c.querySelectorAll('.vega-actions a')].map((a) => a.textContent.trim());
@@ -221,42 +237,45 @@ CONTROLS_JS = """async () => {
       out.push('export menu of ' + c.id + ' links to the network: ' + JSON.stringify(links));
     }
     const view = c.riskkitView;
-    for (const wrap of c.querySelectorAll('.vega-bindings .vega-bind')) {
-      const input = wrap.querySelector('input[type=range], select, input[type=radio]');
-      if (!input) { continue; }
+    const inputs = [...c.querySelectorAll('.vega-bindings .vega-bind')]
+      .map((w) => w.querySelector('input[type=range], select'))
+      .filter((x) => x);
+    const menus = inputs.filter((x) => x.tagName === 'SELECT');
+    for (const input of inputs) {
       controls += 1;
       const name = input.getAttribute('name');
-      const label = (wrap.querySelector('.vega-bind-name') || wrap).textContent.trim();
+      const label = name || input.tagName;
+      const old = input.value;
       const before = drawn(c);
       const signal = view ? view.signal(name) : undefined;
-      const old = input.value;
-      if (input.tagName === 'SELECT') {
-        const i = input.selectedIndex;
-        if (input.options.length < 2) {
-          out.push(c.id + ': menu ' + label + ' has one option');
-          continue;
-        }
-        input.selectedIndex = i === 0 ? 1 : 0;
-      } else {
-        input.value = String(Number(input.value) === Number(input.min) ? input.max : input.min);
+      const target = other(input);
+      if (target === undefined) {
+        out.push(c.id + ': control ' + label + ' has one value');
+        continue;
       }
-      input.dispatchEvent(new Event('input', {bubbles: true}));
-      input.dispatchEvent(new Event('change', {bubbles: true}));
-      if (view) { await view.runAsync(); }
-      await sleep(100);
-      const after = drawn(c);
-      if (view && String(view.signal(name)) === String(signal)) {
-        out.push(c.id + ': moving ' + label + ' did not change its signal ' + name);
+      // a control may act only in some states of the menus (a custom rate only for a custom
+      // venue): try it in the current state, then with each option of each other menu
+      const states = [[null, null]];
+      for (const m of menus) {
+        if (m !== input) { [...m.options].forEach((o) => states.push([m, o.value])); }
       }
-      if (after === before) {
-        out.push(c.id + ': moving ' + label + ' did not change the drawn chart');
+      let changed = false;
+      let moved = false;
+      for (const [menu, value] of states) {
+        const kept = menu ? menu.value : null;
+        if (menu) { await set(c, menu, value); }
+        const here = drawn(c);
+        const was = input.value;
+        await set(c, input, target);
+        moved = moved || !view || String(view.signal(name)) !== String(signal);
+        changed = drawn(c) !== here;
+        await set(c, input, was);
+        if (menu) { await set(c, menu, kept); }
+        if (changed) { break; }
       }
-      input.value = old;
-      input.dispatchEvent(new Event('input', {bubbles: true}));
-      input.dispatchEvent(new Event('change', {bubbles: true}));
-      if (view) { await view.runAsync(); }
-      await sleep(100);
-      if (drawn(c) !== before) {
+      if (!moved) { out.push(c.id + ': moving ' + label + ' did not change its signal'); }
+      if (!changed) { out.push(c.id + ': moving ' + label + ' never changed the drawn chart'); }
+      if (input.value !== old || drawn(c) !== before) {
         out.push(c.id + ': moving ' + label + ' back did not restore the chart');
       }
     }
