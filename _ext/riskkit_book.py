@@ -4,8 +4,9 @@ Charts: a notebook's chart output is a Vega-Lite spec (``application/vnd.vegalit
 which Jupyter front ends draw natively) plus a PNG. For the HTML book this registers a myst-nb
 mime renderer that turns the spec into a ``<div>`` and a call to the page-global ``vegaEmbed``
 served from the book's own static files (:func:`riskkit.charts.spec_html`), so the published
-pages draw every chart offline. The LaTeX (PDF) build uses the committed PNG of a displayed chart;
-a glued figure carries no PNG, so its spec is drawn to a PNG here with vl-convert.
+pages draw every chart offline, with vega-embed's export menu (SVG/PNG) and the output's PNG in a
+``<noscript>`` for readers without JavaScript. The LaTeX (PDF) build uses the committed PNG of a
+displayed chart; a glued figure carries no PNG, so its spec is drawn to a PNG here with vl-convert.
 
 jupyter-book 1 registers some theme scripts twice (sphinx-thebe's inline ``const THEBE_JS_URL``
 and the togglebutton selector), so every page threw ``Identifier 'THEBE_JS_URL' has already been
@@ -537,6 +538,23 @@ def _dedupe_scripts(
     scripts[:] = unique  # the builder keeps a reference to this list: mutate it in place
 
 
+def _fallback_png(renderer: Any, data: Any, spec: dict[str, Any]) -> str | None:
+    """The static PNG for readers without JavaScript: the ``image/png`` of the same output, or
+    (for glued figures, which myst-nb hands over without their cell) the same picture drawn
+    from the spec with vl-convert, as :func:`riskkit.charts.render_spec` drew it."""
+    client = getattr(renderer.renderer, "nb_client", None)
+    if client is not None and data.cell_index is not None and data.output_index is not None:
+        _, outputs = client.code_cell_outputs(data.cell_index)
+        if data.output_index < len(outputs):
+            png = outputs[data.output_index].get("data", {}).get("image/png")
+            if isinstance(png, str):
+                return png
+    from riskkit.charts import render_spec
+
+    drawn = render_spec(spec).get("image/png")
+    return drawn if isinstance(drawn, str) else None
+
+
 class VegaLiteMimeRenderer:
     """myst-nb mime renderer: Vega-Lite outputs become self-hosted vega-embed HTML.
 
@@ -558,9 +576,8 @@ class VegaLiteMimeRenderer:
         content = data.content
         spec = json.loads(content) if isinstance(content, str) else dict(content)
         if builder == "html":
-            return [
-                nodes.raw("", spec_html(spec), format="html", classes=["output", "riskkit-chart"])
-            ]
+            html = spec_html(spec, png=_fallback_png(renderer, data, spec))
+            return [nodes.raw("", html, format="html", classes=["output", "riskkit-chart"])]
         import vl_convert
 
         png = b64encode(vl_convert.vegalite_to_png(spec, scale=2)).decode("ascii")

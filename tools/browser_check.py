@@ -18,6 +18,11 @@ For each page under ``chapters/`` (and the intro page) it asserts that
   chapter" box with the data fetch command, a download of the notebook that exists, datasets
   linked to sections of the Datasets page that exist, and the "last executed" stamp; the theme's
   download button (.ipynb), repository and issue links; the licence link in the footer.
+* every chart has vega-embed's export menu (SVG and PNG, no editor or source link: they need a
+  network) and a ``<noscript>`` PNG for readers without JavaScript;
+* every control of an interactive chart (a slider or menu bound to a Vega-Lite parameter) works:
+  moving it changes the parameter's signal in the Vega view and what the chart draws (its text
+  and mark geometry), and moving it back restores the drawing.
 
 Chromium runs with background networking off and a throw-away profile. Where Chromium is not
 installed the check fails in CI (``CI`` set) and is skipped with a visible reason elsewhere.
@@ -93,6 +98,11 @@ def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
             around = text[max(0, hit.start() - 60) : hit.end() + 60].replace("\n", " ")
             report.problems.append(f"the page shows {what}: ...{around}...")
     report.charts_expected = len(static.select("div.riskkit-vega"))
+    fallbacks = len(static.select("noscript img.riskkit-vega-fallback"))
+    if fallbacks != report.charts_expected:
+        report.problems.append(
+            f"{fallbacks} of {report.charts_expected} charts have a no-JavaScript PNG fallback"
+        )
     report.math_expected = bool(static.select(".math, span.math, div.math"))
     with tempfile.TemporaryDirectory() as profile:
         cmd = [
@@ -249,8 +259,95 @@ LAYOUT_JS = """() => {
 }"""
 
 
+CONTROLS_JS = """async () => {
+  const out = [];
+  let controls = 0;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // what a chart draws: its text and mark geometry, in any DOM order (Vega reuses items)
+  const drawn = (c) => {
+    const svg = c.querySelector('svg.marks');
+    if (!svg) { return ''; }
+    const texts = [...svg.querySelectorAll('text')].map((t) => t.textContent).sort();
+    const paths = [...svg.querySelectorAll('path')].map((p) => p.getAttribute('d') || '').sort();
+    return texts.join('|') + '#' + paths.join('|');
+  };
+  const set = async (c, input, value) => {
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    if (c.riskkitView) { await c.riskkitView.runAsync(); }
+    await sleep(50);
+  };
+  const other = (input) => {
+    if (input.tagName === 'SELECT') {
+      const opts = [...input.options].map((o) => o.value);
+      return opts.find((v) => v !== input.value);
+    }
+    return String(Number(input.value) === Number(input.min) ? input.max : input.min);
+  };
+  for (const c of document.querySelectorAll('div.riskkit-vega')) {
+    const links = [...c.querySelectorAll('.vega-actions a')].map((a) => a.textContent.trim());
+    if (!links.some((t) => /SVG/.test(t)) || !links.some((t) => /PNG/.test(t))) {
+      out.push('no export menu (SVG/PNG) on ' + c.id + ': ' + JSON.stringify(links));
+    }
+    if (links.some((t) => /Editor|Source|Compiled/i.test(t))) {
+      out.push('export menu of ' + c.id + ' links to the network: ' + JSON.stringify(links));
+    }
+    const view = c.riskkitView;
+    const inputs = [...c.querySelectorAll('.vega-bindings .vega-bind')]
+      .map((w) => w.querySelector('input[type=range], select'))
+      .filter((x) => x);
+    const menus = inputs.filter((x) => x.tagName === 'SELECT');
+    for (const input of inputs) {
+      controls += 1;
+      const name = input.getAttribute('name');
+      const label = name || input.tagName;
+      const old = input.value;
+      const before = drawn(c);
+      const signal = view ? view.signal(name) : undefined;
+      const target = other(input);
+      if (target === undefined) {
+        out.push(c.id + ': control ' + label + ' has one value');
+        continue;
+      }
+      // a control may act only in some states of the menus (a custom rate only for a custom
+      // venue): try it in the current state, then with each option of each other menu
+      const states = [[null, null]];
+      for (const m of menus) {
+        if (m !== input) { [...m.options].forEach((o) => states.push([m, o.value])); }
+      }
+      let changed = false;
+      let moved = false;
+      for (const [menu, value] of states) {
+        const kept = menu ? menu.value : null;
+        if (menu) { await set(c, menu, value); }
+        const here = drawn(c);
+        const was = input.value;
+        await set(c, input, target);
+        moved = moved || !view || String(view.signal(name)) !== String(signal);
+        changed = drawn(c) !== here;
+        await set(c, input, was);
+        if (menu) { await set(c, menu, kept); }
+        if (changed) { break; }
+      }
+      if (!moved) { out.push(c.id + ': moving ' + label + ' did not change its signal'); }
+      if (!changed) { out.push(c.id + ': moving ' + label + ' never changed the drawn chart'); }
+      if (input.value !== old || drawn(c) !== before) {
+        out.push(c.id + ': moving ' + label + ' back did not restore the chart');
+      }
+    }
+  }
+  return {problems: out, controls: controls};
+}"""
+
+
+#: Interactive controls moved per page by :func:`check_layout` (reported in the summary line).
+CONTROLS: dict[Path, int] = {}
+
+
 def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
-    """Measure every page at a desktop width in headless Chromium (Playwright)."""
+    """Measure every page at a desktop width in headless Chromium (Playwright), and move every
+    control of its interactive charts."""
     from playwright.sync_api import sync_playwright
 
     found: dict[Path, list[str]] = {}
@@ -277,6 +374,9 @@ def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
                 found.setdefault(html, []).append(f"layout check timed out: {exc}"[:200])
             page.wait_for_timeout(500)
             found.setdefault(html, []).extend(page.evaluate(LAYOUT_JS))
+            controls = page.evaluate(CONTROLS_JS)
+            found[html].extend(controls["problems"])
+            CONTROLS[html] = int(controls["controls"])
         browser.close()
     return found
 
@@ -309,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         status = "ok" if not rep.problems else "FAIL"
         sys.stdout.write(
             f"{status:4} {page.relative_to(args.html_root)}: charts {rep.charts_rendered}/"
-            f"{rep.charts_expected}, math elements {rep.math_typeset}\n"
+            f"{rep.charts_expected}, controls moved {CONTROLS.get(page, 0)}, "
+            f"math elements {rep.math_typeset}\n"
         )
         for problem in rep.problems:
             sys.stdout.write(f"     - {problem}\n")

@@ -137,7 +137,10 @@ _SCRIPT = """(function () {
   }
   function draw() {
     if (typeof window.vegaEmbed !== 'function') { fail('vega-embed is not loaded'); return; }
-    window.vegaEmbed(el, spec, {mode: 'vega-lite', actions: false, renderer: 'svg'}).catch(fail);
+    var actions = {export: {svg: true, png: true}, source: false, compiled: false, editor: false};
+    window.vegaEmbed(el, spec, {mode: 'vega-lite', actions: actions, renderer: 'svg'})
+      .then(function (result) { el.riskkitView = result.view; })
+      .catch(fail);
   }
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', draw); }
   else { draw(); }
@@ -267,32 +270,49 @@ def render_spec(spec: dict[str, Any], *, png: bool = True) -> dict[str, Any]:
     return bundle
 
 
-def spec_html(spec: dict[str, Any]) -> str:
+def spec_html(spec: dict[str, Any], png: str | None = None) -> str:
     """HTML that draws a spec with the page-global ``vegaEmbed`` (the book's static files).
 
     Parameters
     ----------
     spec : dict
         A Vega-Lite specification; it is rounded with :func:`round_spec` first.
+    png : str, optional
+        The chart's PNG, base64 (the ``image/png`` of :func:`render_spec`): shown in a
+        ``<noscript>`` to readers without JavaScript.
 
     Returns
     -------
     str
-        ``<div class="riskkit-vega" id="riskkit-vega-<id>"></div>`` and a ``<script>``. No
-        network is used: if ``vegaEmbed`` is missing, the chart says "Chart unavailable".
+        ``<div class="riskkit-vega" id="riskkit-vega-<id>"></div>``, a ``<script>`` and, with
+        ``png``, a ``<noscript>`` holding the picture. No network is used: if ``vegaEmbed`` is
+        missing, the chart says "Chart unavailable". The chart gets vega-embed's export menu
+        (SVG and PNG only: the editor and source links would need a network), and its Vega
+        view is kept on the element as ``riskkitView`` (the browser check moves its controls).
 
     Examples
     --------
     >>> spec_html({"mark": "point"}).startswith('<div class="riskkit-vega" id="riskkit-vega-')
     True
+    >>> "<noscript><img" in spec_html({"mark": "point"}, png="iVBORw0KGgo=")
+    True
     """
     rounded = round_spec(spec)
     digest = _digest(rounded)
     safe = _canonical(rounded).replace("</", "<\\/")
-    return (
+    html = (
         f'<div class="riskkit-vega" id="riskkit-vega-{digest}"></div>\n'
         f"<script>\n{_SCRIPT % {'spec': safe}}\n</script>"
     )
+    if png:
+        label = _label(rounded, digest)[1:-1].replace("&", "&amp;").replace('"', "&quot;")
+        label = label.replace("<", "&lt;").replace(">", "&gt;")
+        data = "".join(str(png).split())
+        html += (
+            f'\n<noscript><img class="riskkit-vega-fallback" alt="{label}" '
+            f'src="data:image/png;base64,{data}"></noscript>'
+        )
+    return html
 
 
 def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, Any]:

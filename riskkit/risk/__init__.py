@@ -61,6 +61,7 @@ from riskkit.risk.var import (
     rolling_var,
     value_at_risk,
     var_es,
+    var_es_grid,
 )
 
 __all__ = [
@@ -91,4 +92,5 @@ __all__ = [
     "value_at_risk",
     "var_around_events",
     "var_es",
+    "var_es_grid",
 ]

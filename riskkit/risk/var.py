@@ -47,6 +47,7 @@ __all__ = [
     "rolling_var",
     "value_at_risk",
     "var_es",
+    "var_es_grid",
 ]
 
 logger = logging.getLogger(__name__)
@@ -399,6 +400,79 @@ def var_es(
         nobs=nobs,
         params=pd.Series(params, dtype=np.float64, name="params"),
     )
+
+
+def var_es_grid(
+    samples: Any,
+    confidence: Any,
+    methods: Any = ("historical", "normal", "filtered"),
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """VaR and ES of several return series by method and confidence level, as one tidy table.
+
+    Parameters
+    ----------
+    samples : mapping of str to array_like or Series
+        Series name -> per-period returns (fractions), as for :func:`var_es`.
+    confidence : array_like
+        Confidence levels, each in (0, 1).
+    methods : sequence of str, default ("historical", "normal", "filtered")
+        Methods of :func:`var_es` (see :data:`METHODS`).
+    **kwargs
+        Passed to :func:`var_es` (``horizon``, ``scaling``, ``side``, ``seed``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (series, method, confidence) with columns ``series``, ``method``,
+        ``confidence``, ``var`` and ``es`` (positive losses, fractions of notional).
+
+    Raises
+    ------
+    TypeError
+        If ``samples`` is not a mapping.
+    ValueError, InsufficientDataError
+        As :func:`var_es` (unknown method, a level outside (0, 1), too few observations).
+
+    See Also
+    --------
+    var_es, riskkit.charts.interactive.chart_var_explorer
+
+    Notes
+    -----
+    Each (series, method) is one :func:`var_es` call with all levels at once, so the filtered
+    method fits its GARCH(1,1) once per series: :math:`\\mathrm{VaR}_c` is the loss exceeded with
+    probability :math:`1-c` and :math:`\\mathrm{ES}_c` the mean loss beyond it.
+
+    References
+    ----------
+    McNeil, A. J., Frey, R. and Embrechts, P. (2015), *Quantitative Risk Management*, 2nd ed.,
+    Princeton University Press, ch. 2 and 9.
+
+    Examples
+    --------
+    >>> r = [-0.05, -0.03, -0.01, 0.0, 0.01, 0.02, 0.02, 0.03, 0.04, 0.05]
+    >>> var_es_grid({"toy": r}, [0.8, 0.9], methods=["historical"])[["confidence", "var", "es"]]
+       confidence    var    es
+    0         0.8  0.014  0.04
+    1         0.9  0.032  0.05
+    """
+    from collections.abc import Mapping
+
+    if not isinstance(samples, Mapping):
+        raise TypeError(
+            f"samples must be a mapping of series name -> returns; got {type(samples).__name__}"
+        )
+    levels = np.atleast_1d(as_float_array(confidence, "confidence"))
+    frames = []
+    for name, r in samples.items():
+        for method in methods:
+            est = var_es(r, levels, method=method, **kwargs)
+            f = est.to_frame().reset_index()
+            f.insert(0, "method", method)
+            f.insert(0, "series", str(name))
+            frames.append(f)
+    return pd.concat(frames, ignore_index=True)[["series", "method", "confidence", "var", "es"]]
 
 
 def value_at_risk(returns: Any, confidence: Any = 0.99, **kwargs: Any) -> Any:
