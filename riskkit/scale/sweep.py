@@ -20,6 +20,7 @@ import pandas as pd
 from riskkit._errors import describe
 from riskkit.scale._cluster import _check_count, run_tasks
 from riskkit.survival import fit_return_model, simulate_liquidation
+from riskkit.survival.montecarlo import _ProbabilityGrid
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -46,7 +47,7 @@ def _chunk_sums(
 
 
 @dataclass(frozen=True, slots=True)
-class MonteCarloSweep:
+class MonteCarloSweep(_ProbabilityGrid):
     """Monte Carlo probability of liquidation, leverage x horizon, from seeded chunks.
 
     Attributes
@@ -87,39 +88,6 @@ class MonteCarloSweep:
     backend: str
     n_workers: int
     elapsed: float
-
-    @property
-    def paths_per_second(self) -> float:
-        """Simulated paths per second of wall time."""
-        return self.n_paths / self.elapsed if self.elapsed > 0 else float("inf")
-
-    @property
-    def surv_prob(self) -> pd.DataFrame:
-        """``1 - liquidation_prob``."""
-        return 1.0 - self.liquidation_prob
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Normal-approximation confidence interval, long format with ``lower``/``upper``."""
-        from scipy import stats
-
-        z = float(stats.norm.ppf(1.0 - alpha / 2.0))
-        p = self.liquidation_prob.stack()
-        se = self.std_error.stack()
-        return pd.DataFrame({"lower": (p - z * se).clip(0, 1), "upper": (p + z * se).clip(0, 1)})
-
-    def to_frame(self) -> pd.DataFrame:
-        """Long format: one row per (leverage, horizon) with probability, std_error, CI."""
-        out = pd.DataFrame(
-            {
-                "liquidation_prob": self.liquidation_prob.stack(),
-                "std_error": self.std_error.stack(),
-            }
-        )
-        return out.join(self.conf_int())
-
-    def summary(self) -> pd.DataFrame:
-        """Same as :meth:`to_frame`."""
-        return self.to_frame()
 
     def _repr_html_(self) -> str:
         head = (

@@ -317,8 +317,52 @@ def _score_tile(
     sums += (low[:, horizons - 1][:, None, :] <= barrier[None, :, None]).sum(axis=0)
 
 
+class _ProbabilityGrid:
+    """Shared views of a leverage x horizon probability estimate with its standard error
+    (``liquidation_prob``, ``std_error``, ``n_paths`` and ``elapsed`` on the dataclass)."""
+
+    __slots__ = ()
+    liquidation_prob: pd.DataFrame
+    std_error: pd.DataFrame
+    n_paths: int
+    elapsed: float
+
+    @property
+    def paths_per_second(self) -> float:
+        """Simulated paths per second of wall time."""
+        return self.n_paths / self.elapsed if self.elapsed > 0 else float("inf")
+
+    @property
+    def surv_prob(self) -> pd.DataFrame:
+        """``1 - liquidation_prob``."""
+        return 1.0 - self.liquidation_prob
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Normal-approximation confidence interval, long format with ``lower``/``upper``."""
+        from scipy import stats
+
+        z = float(stats.norm.ppf(1.0 - alpha / 2.0))
+        p = self.liquidation_prob.stack()
+        se = self.std_error.stack()
+        return pd.DataFrame({"lower": (p - z * se).clip(0, 1), "upper": (p + z * se).clip(0, 1)})
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long format: one row per (leverage, horizon) with probability, std_error, CI."""
+        out = pd.DataFrame(
+            {
+                "liquidation_prob": self.liquidation_prob.stack(),
+                "std_error": self.std_error.stack(),
+            }
+        )
+        return out.join(self.conf_int())
+
+    def summary(self) -> pd.DataFrame:
+        """Same as :meth:`to_frame`."""
+        return self.to_frame()
+
+
 @dataclass(frozen=True, slots=True)
-class MonteCarloLiquidation:
+class MonteCarloLiquidation(_ProbabilityGrid):
     """Monte Carlo probability of liquidation, leverage x horizon.
 
     Attributes
@@ -356,39 +400,6 @@ class MonteCarloLiquidation:
     maintenance_margin_rate: float
     funding_rate: float
     elapsed: float
-
-    @property
-    def paths_per_second(self) -> float:
-        """Simulated paths per second of wall time."""
-        return self.n_paths / self.elapsed if self.elapsed > 0 else float("inf")
-
-    @property
-    def surv_prob(self) -> pd.DataFrame:
-        """``1 - liquidation_prob``."""
-        return 1.0 - self.liquidation_prob
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Normal-approximation confidence interval, long format with ``lower``/``upper``."""
-        from scipy import stats
-
-        z = float(stats.norm.ppf(1.0 - alpha / 2.0))
-        p = self.liquidation_prob.stack()
-        se = self.std_error.stack()
-        return pd.DataFrame({"lower": (p - z * se).clip(0, 1), "upper": (p + z * se).clip(0, 1)})
-
-    def to_frame(self) -> pd.DataFrame:
-        """Long format: one row per (leverage, horizon) with probability, std_error, CI."""
-        out = pd.DataFrame(
-            {
-                "liquidation_prob": self.liquidation_prob.stack(),
-                "std_error": self.std_error.stack(),
-            }
-        )
-        return out.join(self.conf_int())
-
-    def summary(self) -> pd.DataFrame:
-        """Same as :meth:`to_frame`."""
-        return self.to_frame()
 
     def _repr_html_(self) -> str:
         head = (
