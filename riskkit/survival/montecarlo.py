@@ -462,7 +462,7 @@ def simulate_liquidation(
         has not drawn yet gives what its seed gives, a used one gives the root's entropy, and
         its state advances either way; None draws fresh entropy. Each block of 1,024 paths
         draws each variate from its own ``SeedSequence.spawn`` child
-        (:class:`riskkit._random.PathStreams`).
+        (``riskkit._random.PathStreams``).
     progress : bool
         Show a :mod:`tqdm` progress bar over chunks.
     monitoring : {"bridge", "bridge_conditional", "close"}

@@ -7,8 +7,8 @@ part-0.parquet`` with a provenance sidecar per partition; :func:`load_ohlcv` and
 :func:`load_archive` read the dataset back as tidy frames, :func:`load_user_ohlcv` reads the
 user's own files through the same schema.
 
-Modules
--------
+Archive modules
+---------------
 ``binance``, ``bybit``, ``okx``
     One per archive: URL layout, file names, CSV formats and their quirks, with sources.
 ``plan``
