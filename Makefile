@@ -119,7 +119,13 @@ browser-check: book-check
 lab-check: setup
 	$(BIN)/python tools/lab_check.py $(CHAPTERS)
 
-test: lint unit nbval nbval-portable browser-check lab-check
+# The checks are independent: they run two at a time (the machines this is built for have two
+# cores), each check's output printed whole when it ends. TEST_JOBS=1 runs them one by one.
+TEST_JOBS ?= 2
+TEST_CHECKS := lint unit nbval nbval-portable browser-check lab-check
+
+test: setup
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_CHECKS)
 	@echo "All checks passed."
 
 lock:
