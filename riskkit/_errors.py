@@ -17,6 +17,7 @@ import pandas as pd
 __all__ = [
     "check_frame",
     "check_instance",
+    "check_int",
     "check_mapping",
     "check_scalar",
     "check_type",
@@ -113,6 +114,19 @@ def check_scalar(value: Any, name: str) -> Any:
         article = "an" if kind[0] in "aeiou" else "a"
         raise TypeError(f"{name} must be a scalar; got {article} {kind} of {size}{shape}")
     return value
+
+
+def check_int(value: Any, name: str, low: int) -> int:
+    """Return ``value`` as an ``int`` if it is an integer (not a bool) of at least ``low``.
+
+    A float, even ``2.0``, a bool or a string is a ``TypeError``
+    (``digits must be an int; got float 1.5``); an integer below ``low`` is a ``ValueError``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}; got {value}")
+    return int(value)
 
 
 def check_tz_match(a: pd.Index, name_a: str, b: Any, name_b: str) -> None:

@@ -86,8 +86,11 @@ def test_round_spec_rounds_to_significant_digits_and_renames_datasets() -> None:
 
 
 def test_round_spec_rejects_bad_digits_and_non_finite_numbers() -> None:
-    with pytest.raises(ValueError, match="digits must be an integer >= 1; got 0"):
+    with pytest.raises(ValueError, match="digits must be >= 1; got 0"):
         charts.round_spec({"mark": "point"}, 0)
+    # Regression: a float digits was a ValueError; it is the wrong type, not a wrong value.
+    with pytest.raises(TypeError, match=r"digits must be an int; got float 1\.5"):
+        charts.round_spec({"mark": "point"}, 1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="chart specs must hold finite numbers; got nan"):
         charts.round_spec({"data": {"values": [{"y": float("nan")}]}})
 
@@ -142,6 +145,20 @@ def test_event_rules_filter_window() -> None:
     layer = charts.event_rules(ev, start="2025-01-01").to_dict()
     values = next(iter(layer["datasets"].values()))
     assert [v["name"] for v in values] == ["b"]
+
+
+def test_event_rules_window_in_another_time_zone_is_the_same_instant() -> None:
+    # Regression: an aware start was cut to its local wall time, so 2025-10-10 01:00+05:30
+    # (2025-10-09 19:30 UTC) kept an event at 2025-10-09 21:00 UTC out of the window.
+    ev = pd.DataFrame(
+        {"start": pd.to_datetime(["2025-10-09 21:00"], utc=True), "name": ["b"]}, index=["b"]
+    )
+    start = pd.Timestamp("2025-10-10 01:00", tz="Asia/Kolkata")
+    layer = charts.event_rules(ev, start=start).to_dict()
+    values = next(iter(layer["datasets"].values()))
+    assert [v["name"] for v in values] == ["b"]
+    later = pd.Timestamp("2025-10-10 03:00", tz="Asia/Kolkata")  # 21:30 UTC: after the event
+    assert list(charts.event_rules(ev, start=later).to_dict()["datasets"].values()) == [[]]
 
 
 def test_stacked_bars_uses_given_colors() -> None:

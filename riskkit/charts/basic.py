@@ -38,6 +38,12 @@ EVENT_LABELS = {
 _CHAR_PX, _GAP_PX, _ROW_PX, _ROWS = 5.8, 6.0, 13, 4
 
 
+def _naive_utc(value: str | pd.Timestamp) -> pd.Timestamp:
+    """The instant as a tz-naive UTC timestamp (charts draw UTC wall time); naive is UTC."""
+    ts = pd.Timestamp(value)
+    return ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts
+
+
 def _frame(series: pd.Series | pd.DataFrame, value_name: str) -> pd.DataFrame:
     """Long-format frame with columns ``time``, ``series`` and ``value_name``."""
     check_type(series, "data", pd.Series, pd.DataFrame)
@@ -259,8 +265,8 @@ def event_rules(
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
     df["start"] = ts
-    t0 = None if start is None else pd.Timestamp(start).tz_localize(None)
-    t1 = None if end is None else pd.Timestamp(end).tz_localize(None)
+    t0 = None if start is None else _naive_utc(start)
+    t1 = None if end is None else _naive_utc(end)
     if t0 is not None:
         df = df[df["start"] >= t0]
     if t1 is not None:
@@ -364,7 +370,7 @@ def crash_panel(
     missing = {"long_liquidations_usd", "short_liquidations_usd"} - set(liquidations.columns)
     if missing:
         raise ValueError(f"liquidations is missing columns {sorted(missing)}")
-    domain = [t0.tz_localize(None).isoformat(), t1.tz_localize(None).isoformat()]
+    domain = [_naive_utc(t0).isoformat(), _naive_utc(t1).isoformat()]
     x = alt.X("time:T", title=None, scale=alt.Scale(domain=domain))
     top = line_chart(
         _window(price, t0, t1, "price"), title=title, y_title="USD per BTC", width=width, height=200

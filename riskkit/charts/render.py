@@ -31,7 +31,7 @@ import numbers
 from typing import Any
 
 from riskkit._compat import require
-from riskkit._errors import check_type
+from riskkit._errors import check_int, check_type
 
 __all__ = [
     "CHART_DIGITS",
@@ -183,7 +183,7 @@ def round_spec(spec: dict[str, Any], digits: int = CHART_DIGITS) -> dict[str, An
     Raises
     ------
     TypeError
-        If ``spec`` is not a dict.
+        If ``spec`` is not a dict, or ``digits`` is not an int.
     ValueError
         For ``digits < 1`` or a NaN/infinite number in the spec.
 
@@ -193,8 +193,7 @@ def round_spec(spec: dict[str, Any], digits: int = CHART_DIGITS) -> dict[str, An
     [{'y': 0.0126498}]
     """
     check_type(spec, "spec", dict)
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
-        raise ValueError(f"digits must be an integer >= 1; got {digits!r}")
+    digits = check_int(digits, "digits", 1)
     out = _round(spec, digits)
     datasets = out.get("datasets")
     if isinstance(datasets, dict) and datasets:

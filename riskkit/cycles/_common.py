@@ -27,14 +27,6 @@ def _series(x: Any, name: str, *, allow_nan: bool = False) -> pd.Series:
     return pd.Series(arr, name=name)
 
 
-def _check_int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}; got {value}")
-    return int(value)
-
-
 def _lookback(index: pd.Index, window: Window, name: str) -> np.ndarray:
     """Position of the first observation inside the window that ends at each observation.
 

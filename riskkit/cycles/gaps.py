@@ -12,10 +12,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_int as _check_int
 from riskkit._errors import check_tz_match, check_unique_index, scalar_array
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_option, check_range, check_time_index
-from riskkit.cycles._common import Window, _check_int, _html, _lookahead, _lookback
+from riskkit.cycles._common import Window, _html, _lookahead, _lookback
 from riskkit.cycles.episodes import deleveraging_episodes
 from riskkit.exceptions import InsufficientDataError
 

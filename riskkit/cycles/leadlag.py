@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from riskkit._deprecate import deprecated_attr, deprecated_method, renamed_kwargs
+from riskkit._errors import check_int as _check_int
 from riskkit._errors import check_tz_match
 from riskkit._validation import as_float_array, check_option, check_time_index
-from riskkit.cycles._common import _check_int, _html
+from riskkit.cycles._common import _html
 from riskkit.exceptions import InsufficientDataError
 
 __all__ = ["GrangerResult", "VARLeadLag", "granger_causality", "var_lead_lag"]

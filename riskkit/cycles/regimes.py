@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from riskkit._boundary import user_stacklevel
+from riskkit._errors import check_int as _check_int
 from riskkit._random import Seed, as_generator
 from riskkit._typing import ArrayLike
 from riskkit._validation import as_float_array, check_option, check_range
-from riskkit.cycles._common import _check_int, _html, _series
+from riskkit.cycles._common import _html, _series
 from riskkit.exceptions import BoundaryEstimateWarning, InsufficientDataError
 
 __all__ = ["RegimeResult", "markov_regimes"]

@@ -16,14 +16,6 @@ def _html(summary: pd.DataFrame, title: str) -> str:
     return f"<h4>{title}</h4>" + summary.to_html(float_format=lambda v: f"{v:.4g}")
 
 
-def _check_int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}; got {value}")
-    return int(value)
-
-
 def _check_level(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
         raise TypeError(f"{name} must be a float in (0, 1); got {type(value).__name__} {value!r}")

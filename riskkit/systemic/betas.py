@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskkit.systemic._common import _align, _check_int, _html, _series
+from riskkit._errors import check_int as _check_int
+from riskkit.systemic._common import _align, _html, _series
 
 __all__ = ["RollingBeta", "rolling_beta"]
 

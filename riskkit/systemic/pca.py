@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_int as _check_int
 from riskkit.exceptions import InsufficientDataError
-from riskkit.systemic._common import _check_int, _frame, _html
+from riskkit.systemic._common import _frame, _html
 
 __all__ = ["PCAResult", "RollingPCA", "principal_components", "rolling_principal_components"]
 
