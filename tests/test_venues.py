@@ -624,15 +624,18 @@ def test_error_messages_name_argument_rule_value() -> None:
     with pytest.raises(ValueError, match="entry_price is required on bybit"):
         venues.get("bybit").maintenance_margin("BTCUSDT", 1.0, 100.0)
     with pytest.raises(ValueError, match="oi_lower_cap and oi_upper_cap must be finite"):
-        venues.get("dydx").initial_margin_rate("BTC-USD", 1e6, open_interest=1e7)
+        venues.get("dydx").initial_margin_rate(
+            "BTC-USD", 1e6, open_interest=1e7, oi_lower_cap=50e6, oi_upper_cap=20e6
+        )
     with pytest.warns(TierMismatchWarning):
         venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 5e6, 50.0)
 
 
 def test_dydx_open_interest_scaling() -> None:
+    # base IMF 5% until 2024-10-02, 2% since (dYdX docs; see tests/test_venues_dydx.py)
     d = venues.get("dydx")
-    assert d.initial_margin_rate("BTC-USD", 1e6) == pytest.approx(0.05)
-    kw = {"oi_lower_cap": 20e6, "oi_upper_cap": 50e6}
+    assert d.initial_margin_rate("BTC-USD", 1e6, as_of="2024-01-01") == pytest.approx(0.05)
+    kw = {"oi_lower_cap": 20e6, "oi_upper_cap": 50e6, "as_of": "2024-01-01"}
     assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=10e6, **kw) == pytest.approx(0.05)
     assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=80e6, **kw) == pytest.approx(1.0)
 
