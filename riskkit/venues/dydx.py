@@ -236,8 +236,9 @@ class LiquidityTier:
     def maintenance_margin_quote_quantums(self, quote_quantums: Any) -> Any:
         """Maintenance margin requirement in quote quantums, rounded up.
 
-        The chain's ``GetMarginRequirementsInQuoteQuantums``: the base initial margin (open interest 0) rounded up, times the maintenance fraction,
-        rounded up again; independent of open interest.
+        The chain's ``GetMarginRequirementsInQuoteQuantums``: the base initial margin (open
+        interest 0) rounded up, times the maintenance fraction, rounded up again; independent
+        of open interest.
 
         Examples
         --------
