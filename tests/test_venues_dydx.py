@@ -427,7 +427,7 @@ def test_errors_name_argument_rule_value() -> None:
         _tier(150_000, 800_000, 1_000_000, 0)  # LT_TEST: upper cap 0 with a lower cap
     with pytest.raises(TypeError, match=r"initial_margin_ppm must be an int; got float 0\.05"):
         LiquidityTier(0, "x", 0.05, 600_000)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="must be an integer number of quantums; got float"):
+    with pytest.raises(TypeError, match=r"quote_quantums must be an integer; got float 1\.5"):
         _tier(200_000).initial_margin_quote_quantums(1.5)
     with pytest.raises(ValueError, match="open_interest_quote_quantums must be >= 0; got -1"):
         _tier(200_000).adjusted_initial_margin_ppm(-1)

@@ -28,7 +28,7 @@ dydxprotocol/v4-chain @ 84d4664bae71e3a077adaac67fb77ad19cd28d30 (2026-03-04):
 ``protocol/scripts/genesis/sample_pregenesis.json`` (default tiers, liquidations config).
 dydxprotocol/v4-documentation @ 3e475b73231a5de7e5a8a55c54047d94578060e5 (2026-04-22):
 ``docs/pages/concepts/trading/margin.mdx``, ``liquidations.mdx`` and ``governance.mdx``
-("Current Liquidity Tiers"); https://docs.dydx.xyz/concepts/trading/liquidations
+("Current Liquidity Tiers").
 """
 
 from __future__ import annotations
@@ -68,23 +68,22 @@ def _ceil_div(a: int, b: int) -> int:
     return -((-a) // b)
 
 
-def _elementwise(fn: Callable[..., int], *args: Any) -> Any:
-    # exact integer arithmetic (Python ints, like Go's big.Int) element by element; a scalar in,
-    # an int out, an array in, an object array of ints out
+def _elementwise(fn: Callable[..., int], named: dict[str, Any]) -> Any:
+    # exact integer arithmetic (Python ints, like Go's big.Int) element by element; scalars in,
+    # an int out; an array in, an object array of ints out
+    names, args = list(named), list(named.values())
     if all(np.ndim(a) == 0 for a in args):
-        return fn(*(_as_int(a, "quantums") for a in args))
+        return fn(*(_as_int(a, n) for a, n in zip(args, names, strict=True)))
     arrs = np.broadcast_arrays(*(np.asarray(a, dtype=object) for a in args))
     out = np.empty(arrs[0].shape, dtype=object)
     for idx in np.ndindex(out.shape):
-        out[idx] = fn(*(_as_int(a[idx], "quantums") for a in arrs))
+        out[idx] = fn(*(_as_int(a[idx], n) for a, n in zip(arrs, names, strict=True)))
     return out
 
 
 def _as_int(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(
-            f"{name} must be an integer number of quantums; got {type(value).__name__} {value!r}"
-        )
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__} {value!r}")
     return int(value)
 
 
@@ -192,7 +191,9 @@ class LiquidityTier:
         >>> t.adjusted_initial_margin_ppm(1_500_000)
         600000
         """
-        return _elementwise(self._adjusted_ppm, open_interest_quote_quantums)
+        return _elementwise(
+            self._adjusted_ppm, {"open_interest_quote_quantums": open_interest_quote_quantums}
+        )
 
     def _adjusted_ppm(self, oi: int) -> int:
         if oi < 0:
@@ -229,8 +230,10 @@ class LiquidityTier:
         """
         return _elementwise(
             lambda q, oi: _ceil_div(abs(q) * self._adjusted_ppm(oi), ONE_MILLION),
-            quote_quantums,
-            open_interest_quote_quantums,
+            {
+                "quote_quantums": quote_quantums,
+                "open_interest_quote_quantums": open_interest_quote_quantums,
+            },
         )
 
     def maintenance_margin_quote_quantums(self, quote_quantums: Any) -> Any:
@@ -251,7 +254,7 @@ class LiquidityTier:
             base = _ceil_div(abs(q) * self.initial_margin_ppm, ONE_MILLION)
             return _ceil_div(base * self.maintenance_fraction_ppm, ONE_MILLION)
 
-        return _elementwise(mmr, quote_quantums)
+        return _elementwise(mmr, {"quote_quantums": quote_quantums})
 
     def summary(self) -> pd.DataFrame:
         """The tier as a one-column frame (fractions and caps in USDC)."""
@@ -299,9 +302,9 @@ def liquidity_tier(key: int | str) -> LiquidityTier:
     0.03
     """
     for t in LIQUIDITY_TIERS:
-        if (isinstance(key, str) and key.lower() == t.name.lower()) or (
-            not isinstance(key, str | bool) and isinstance(key, int) and key == t.id
-        ):
+        if isinstance(key, str) and key.lower() == t.name.lower():
+            return t
+        if isinstance(key, int | np.integer) and not isinstance(key, bool) and key == t.id:
             return t
     known = [f"{t.id} {t.name}" for t in LIQUIDITY_TIERS]
     raise ValueError(f"key must be one of the liquidity tiers {known}; got {key!r}")
@@ -348,7 +351,7 @@ def base_to_quote_quantums(
         q = abs(num) // 10**-e  # Go's Quo truncates towards zero
         return q if num >= 0 else -q
 
-    return _elementwise(conv, base_quantums, price_value)
+    return _elementwise(conv, {"base_quantums": base_quantums, "price_value": price_value})
 
 
 def effective_initial_margin_fraction(
