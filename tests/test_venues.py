@@ -188,6 +188,39 @@ def test_hyperliquid_published() -> None:
     assert hl_mod.maintenance_rate(40.0) == 0.0125
 
 
+@pytest.mark.parametrize(
+    ("symbol", "floors", "levs", "deduction"),
+    [
+        # Hyperliquid docs "Margin tiers" (hyperliquid.gitbook.io/hyperliquid-docs/trading/
+        # margin-tiers, checked 2026-12-03), "Mainnet Margin Tiers"; deduction of tier 2 by the
+        # page's recursion, lower bound x (1/(2 L2) - 1/(2 L1)), by hand
+        ("BTC", [0.0, 150e6], [40.0, 20.0], 150e6 * (0.025 - 0.0125)),  # 0-150M 40x, >150M 20x
+        ("ETH", [0.0, 100e6], [25.0, 15.0], 100e6 * (1 / 30 - 0.02)),  # 0-100M 25x, >100M 15x
+        ("SOL", [0.0, 70e6], [20.0, 10.0], 70e6 * (0.05 - 0.025)),  # 0-70M 20x, >70M 10x
+        ("XRP", [0.0, 40e6], [20.0, 10.0], 40e6 * (0.05 - 0.025)),  # 0-40M 20x, >40M 10x
+        ("DOGE", [0.0, 20e6], [10.0, 5.0], 20e6 * (0.1 - 0.05)),  # 0-20M 10x, >20M 5x
+    ],
+)
+def test_hyperliquid_docs_margin_tiers(
+    symbol: str, floors: list[float], levs: list[float], deduction: float
+) -> None:
+    snap = HL.market(symbol).snapshot()
+    assert snap.verified
+    t = snap.tiers
+    assert t.notional_floor.tolist() == floors
+    assert t.max_leverage.tolist() == levs
+    # maintenance rate = half the initial margin rate at the tier's max leverage (same page)
+    np.testing.assert_allclose(t.maintenance_margin_rate, [0.5 / x for x in levs], rtol=1e-15)
+    assert t.maintenance_amount.tolist() == pytest.approx([0.0, deduction], rel=1e-12)
+
+
+def test_hyperliquid_btc_eth_50x_until_the_2025_03_12_cut() -> None:
+    # 40x / 25x announced 2025-03-12 (news reports of Hyperliquid's announcement); before, 50x
+    for sym in ("BTC", "ETH"):
+        assert HL.tiers(sym, as_of="2025-03-11").max_leverage.tolist() == [50.0]
+    assert HL.tiers("BTC", as_of="2025-03-12").max_leverage.tolist() == [40.0, 20.0]
+
+
 def test_bitmex_okx_dydx_deribit_published() -> None:
     bm = venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 10_000.0, 0.01)
     assert bm == pytest.approx(_exp("BITMEX-XBTUSD"), abs=_tol("BITMEX-XBTUSD"))
@@ -624,15 +657,18 @@ def test_error_messages_name_argument_rule_value() -> None:
     with pytest.raises(ValueError, match="entry_price is required on bybit"):
         venues.get("bybit").maintenance_margin("BTCUSDT", 1.0, 100.0)
     with pytest.raises(ValueError, match="oi_lower_cap and oi_upper_cap must be finite"):
-        venues.get("dydx").initial_margin_rate("BTC-USD", 1e6, open_interest=1e7)
+        venues.get("dydx").initial_margin_rate(
+            "BTC-USD", 1e6, open_interest=1e7, oi_lower_cap=50e6, oi_upper_cap=20e6
+        )
     with pytest.warns(TierMismatchWarning):
         venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 5e6, 50.0)
 
 
 def test_dydx_open_interest_scaling() -> None:
+    # base IMF 5% until 2024-10-02, 2% since (dYdX docs; see tests/test_venues_dydx.py)
     d = venues.get("dydx")
-    assert d.initial_margin_rate("BTC-USD", 1e6) == pytest.approx(0.05)
-    kw = {"oi_lower_cap": 20e6, "oi_upper_cap": 50e6}
+    assert d.initial_margin_rate("BTC-USD", 1e6, as_of="2024-01-01") == pytest.approx(0.05)
+    kw = {"oi_lower_cap": 20e6, "oi_upper_cap": 50e6, "as_of": "2024-01-01"}
     assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=10e6, **kw) == pytest.approx(0.05)
     assert d.initial_margin_rate("BTC-USD", 1e6, open_interest=80e6, **kw) == pytest.approx(1.0)
 

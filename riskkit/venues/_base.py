@@ -73,7 +73,8 @@ class Snapshot:
         Deribit's size-linear schedule (rate per base unit of size); dYdX's initial margin
         fraction (``imr_base``). NaN/0 where the venue has no such rule.
     oi_lower_cap, oi_upper_cap : float
-        dYdX open-interest caps of the IMF scaling, quote currency; NaN when unknown.
+        dYdX open-interest caps of the IMF scaling, quote currency; upper cap 0: no scaling
+        (the chain's rule); NaN when unknown.
     """
 
     effective: pd.Timestamp
@@ -659,29 +660,41 @@ class Venue:
         *,
         as_of: Any = None,
         size: ArrayLike | None = None,
-        open_interest: float | None = None,
+        open_interest: ArrayLike | None = None,
         oi_lower_cap: float | None = None,
         oi_upper_cap: float | None = None,
     ) -> Any:
         """Initial margin rate (fraction of notional) at the venue's maximum leverage.
 
         Tier venues: ``1 / max_leverage`` of the notional's tier. Deribit:
-        ``imr_base + imr_per_unit x size``. dYdX v4: the initial margin fraction scaled with
-        open interest,
+        ``imr_base + imr_per_unit x size``. dYdX v4: the market's base initial margin fraction
+        :math:`\\mathrm{IMF}_0` (``imr_base``), scaled with the market's open notional
+        :math:`O` (open interest x oracle price, quote currency) as the chain does:
 
-        .. math:: \\mathrm{IMF} = \\mathrm{IMF}_0 + (1 - \\mathrm{IMF}_0)
-                  \\,\\mathrm{clip}\\left(\\frac{OI - L}{U - L}, 0, 1\\right)
+        .. math:: \\mathrm{IMF} = \\begin{cases} \\mathrm{IMF}_0 & U = 0 \\text{ or } O \\le L
+                  \\\\ 1 & O \\ge U \\\\ \\mathrm{IMF}_0 + (1 - \\mathrm{IMF}_0)(O - L)/(U - L)
+                  & \\text{otherwise} \\end{cases}
 
-        with lower/upper caps :math:`L, U` (quote currency; pass them: our profile does not
-        ship them).
+        with the liquidity tier's caps :math:`L \\le U` (quote currency; the snapshot's
+        ``oi_lower_cap``/``oi_upper_cap`` unless given). An upper cap of 0 switches the scaling
+        off (dYdX's Large-Cap tier). The maintenance fraction never scales (see
+        :mod:`riskkit.venues.dydx`).
+
+        Raises
+        ------
+        ValueError
+            ``open_interest`` given on a dYdX snapshot without caps (NaN) and none passed, or
+            caps with lower > upper, or a negative open interest.
 
         Examples
         --------
         >>> from riskkit import venues
         >>> d = venues.get("dydx")
-        >>> d.initial_margin_rate("BTC-USD", 1e6, open_interest=35e6,
-        ...                       oi_lower_cap=20e6, oi_upper_cap=50e6)
-        0.525
+        >>> d.initial_margin_rate("BTC-USD", 1e6)  # Large-Cap: base IMF 2%, no OI scaling
+        0.02
+        >>> round(d.initial_margin_rate("BTC-USD", 1e6, open_interest=35e6,
+        ...                             oi_lower_cap=20e6, oi_upper_cap=50e6), 12)
+        0.51
         """
         market = self.market(symbol)
         snap = market.snapshot(as_of, self.name)
@@ -692,18 +705,25 @@ class Venue:
             q = as_float_array(size, "size")
             return wrap_like(snap.imr_base + snap.imr_per_unit * q, notional, name="imr")
         if self.maintenance_rule == "fraction":
-            imf = snap.imr_base
+            imf = np.asarray(snap.imr_base, dtype=np.float64)
             if open_interest is not None:
-                lo = snap.oi_lower_cap if oi_lower_cap is None else oi_lower_cap
-                hi = snap.oi_upper_cap if oi_upper_cap is None else oi_upper_cap
-                if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+                lo = snap.oi_lower_cap if oi_lower_cap is None else float(oi_lower_cap)
+                hi = snap.oi_upper_cap if oi_upper_cap is None else float(oi_upper_cap)
+                if not (math.isfinite(lo) and math.isfinite(hi)) or not 0.0 <= lo <= hi:
                     raise ValueError(
-                        "oi_lower_cap and oi_upper_cap must be finite with upper > lower to scale "
-                        f"the IMF by open interest (the profile does not ship them); got {lo}, {hi}"
+                        "oi_lower_cap and oi_upper_cap must be finite with 0 <= lower <= upper to "
+                        "scale the IMF by open interest (pass them where the snapshot has none; "
+                        f"upper 0 switches the scaling off); got {lo}, {hi}"
                     )
-                frac = min(max((float(open_interest) - lo) / (hi - lo), 0.0), 1.0)
-                imf = imf + (1.0 - imf) * frac
-            return wrap_like(np.full(np.shape(v), imf), notional, name="imr")
+                oi = as_float_array(open_interest, "open_interest")
+                if np.any(oi < 0):
+                    raise ValueError(f"open_interest must be >= 0; got {np.asarray(oi).tolist()}")
+                if hi > 0.0:
+                    frac = np.clip((oi - lo) / (hi - lo) if hi > lo else 1.0, 0.0, 1.0)
+                    scaled = np.where(oi >= hi, 1.0, imf + (1.0 - imf) * frac)
+                    imf = np.where(oi <= lo, imf, scaled)
+            out = np.broadcast_to(imf, np.broadcast_shapes(np.shape(v), np.shape(imf))).copy()
+            return wrap_like(out, notional, name="imr")
         lev = snap.tiers.max_leverage_for(v)
         return wrap_like(1.0 / np.asarray(lev), notional, name="imr")
 
