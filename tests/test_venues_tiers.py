@@ -196,13 +196,29 @@ def test_okx_from_ccxt_in_contracts() -> None:
         0.02,
         0.02,
     ]
-    eth = venues.tiers_from_ccxt(raw, contract="linear", contract_size=0.1)  # notional spelling
-    assert eth.tier_basis == "liquidation"
+    assert venues.tiers_from_ccxt(raw, contract_size=0.1).tier_basis == "liquidation"
+    via = venues.tiers_from_ccxt(raw, contract_size=0.1, size_unit="contracts")
+    assert via.tier_basis == "size"
     ten = MarginTiers.from_ccxt(raw, size_unit="contracts", contract_size=0.1)
     np.testing.assert_allclose(ten.notional_cap, [200.0, 400.0, 800.0])  # base units
     assert ten.tier_basis == "size" and not ten.maintenance_amount.any()
     with pytest.raises(ValueError, match="size_unit must be one of"):
         MarginTiers.from_ccxt(raw, size_unit="usd")
+
+
+def test_okx_eth_usdt_contracts_to_base_quantity() -> None:
+    # OKEx announcement (support.okexcn.com, Jun. 11): ETHUSDT tier 1 0-3,000 contracts 0.40%,
+    # tier 2 to 6,000 0.50%, tier 3 to 12,000 1.00%; 0.1 ETH per contract -> 300 / 600 / 1,200 ETH
+    t = OKX.tiers("ETH-USDT-SWAP")
+    np.testing.assert_allclose(t.notional_cap[:3], [300.0, 600.0, 1_200.0])
+    assert t.lookup(300.0)[0] == 0.004 and t.lookup(300.1)[0] == 0.005
+    # linear long of 500 ETH (5,000 contracts, tier 2) at 2,000 with 100,000 USDT margin:
+    # P = (Q E - M) / (Q (1 - m - f)) whatever the notional at that price
+    q, e, m = 500.0, 2_000.0, 100_000.0
+    want = (q * e - m) / (q * (1.0 - 0.005 - 0.0005))
+    assert OKX.liquidation_price("ETH-USDT-SWAP", "long", e, q, m) == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError, match="as_of must not precede"):
+        OKX.tiers("ETH-USDT-SWAP", as_of="2021-01-01")
 
 
 def test_okx_as_of_before_first_snapshot_raises() -> None:
