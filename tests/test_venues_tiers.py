@@ -285,3 +285,20 @@ def test_calculator_rates_unchanged_for_small_positions() -> None:
     assert inv.loc["gate", "maintenance_margin_rate"] - inv.loc["gate", "deduction_rate"] == (
         pytest.approx(0.005 - 35.0 / 100_000.0)
     )
+
+
+def test_max_leverage_chart_converts_size_tables_to_usd() -> None:
+    pytest.importorskip("altair")
+    from riskkit.charts.margin import chart_max_leverage
+
+    def steps(chart: object) -> list[float]:
+        spec = chart.to_dict()  # type: ignore[attr-defined]
+        rows = next(iter(spec["datasets"].values()))
+        return sorted({r["notional_usd"] for r in rows})
+
+    inv = OKX.tiers("BTC-USD-SWAP")  # sizes already in USD (2,000 contracts x 100 USD)
+    assert 200_000.0 in steps(chart_max_leverage({"okx": inv}))
+    eth = OKX.tiers("ETH-USDT-SWAP")  # 3,000 contracts x 0.1 ETH = 300 ETH, x 4,000 USD
+    assert 1_200_000.0 in steps(chart_max_leverage({"okx": eth}, price=4_000.0))
+    with pytest.raises(ValueError, match="price is required to convert the linear size table"):
+        chart_max_leverage({"okx": eth})
