@@ -302,3 +302,18 @@ def test_max_leverage_chart_converts_size_tables_to_usd() -> None:
     assert 1_200_000.0 in steps(chart_max_leverage({"okx": eth}, price=4_000.0))
     with pytest.raises(ValueError, match="price is required to convert the linear size table"):
         chart_max_leverage({"okx": eth})
+
+
+def test_partial_liquidation_steps_down_okx_size_tiers() -> None:
+    # OKX BTC-USD-SWAP 2023 table: 6,000 contracts (600,000 USD) is tier 3 (0.75%) at any price.
+    # By hand at 29,700: equity 0.3 - 600,000 (1/29,700 - 1/30,000) = 0.0980 BTC < MM 20.20 x
+    # 0.75% = 0.1515: cut to tier 2's cap, 5,000 contracts (500,000 USD), MM 16.84 x 0.50% =
+    # 0.0842 < 0.0980: the cut restores the margin
+    from riskkit.liquidation import partial_liquidation
+
+    t = OKX.tiers("BTC-USD-SWAP")
+    r = partial_liquidation("long", 30_000.0, 600_000.0, 0.3, 29_700.0, t)
+    assert r.steps["action"].tolist() == ["breach", "reduce to tier 2"]
+    assert r.steps["size"].iloc[1] == pytest.approx(500_000.0)
+    assert r.steps["maintenance_margin"].iloc[1] == pytest.approx(500_000.0 / 29_700.0 * 0.005)
+    assert not r.fully_liquidated
