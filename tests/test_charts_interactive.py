@@ -86,13 +86,29 @@ def test_calculator_rates_are_the_profiles_tier_one_rates():
     assert rates.loc["binance-coinm", "contract"] == "inverse"
 
 
-def test_calculator_rates_errors():
+def test_calculator_rates_errors(monkeypatch):
     with pytest.raises(TypeError, match="markets must be a mapping"):
         calculator_rates(["okx"])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="notional"):
         calculator_rates(notional=-1.0)
+    # Gate now ships a default taker rate; a profile without one is refused
+    import dataclasses
+
+    import riskkit.venues.calculator as calc
+
+    no_fee = dataclasses.replace(venues.get("gate"), taker_fee_rate=None)
+    monkeypatch.setattr(calc, "get", lambda name: no_fee if name == "gate" else venues.get(name))
     with pytest.raises(ValueError, match="gate reserves the taker fee"):
         calculator_rates({"gate": "BTC_USDT"})
+
+
+def test_calculator_rates_gate_from_profile():
+    # Gate's 2025-09-30 table (riskkit/venues/data/gate.toml): 60,000 USDT is in tier 3
+    # (50,000-100,000: MMR 0.50%, cum deduction 20,000 x 0.05% + 50,000 x 0.05% = 35 USDT)
+    rates = calculator_rates({"gate": "BTC_USDT"}, notional=60_000.0, entry_price=60_000.0)
+    assert rates.loc["gate", "maintenance_margin_rate"] == pytest.approx(0.005)
+    assert rates.loc["gate", "deduction_rate"] == pytest.approx(35.0 / 60_000.0)
+    assert rates.loc["gate", "fee_rate"] == pytest.approx(0.0005)
 
 
 # -- liquidation-price calculator -------------------------------------------------------------

@@ -738,6 +738,13 @@ def _naive_tiered(s: float, e: float, q: float, m_: float, t: MarginTiers) -> fl
     def tier_of(v: float) -> int:
         return min(max(int(np.searchsorted(t.notional_floor, v, side="right")) - 1, 0), last)
 
+    if t.tier_basis == "size":  # OKX: the tier of the size, cap included, whatever the price
+        k = min(max(int(np.searchsorted(t.notional_floor, q, side="left")) - 1, 0), last)
+        return float(
+            liquidation_price(
+                s, e, q, m_, t.maintenance_margin_rate[k], t.maintenance_amount[k], t.contract
+            )
+        )
     if t.tier_basis == "entry":
         k = tier_of(q * e if linear else q / e)
         r, a = t.maintenance_margin_rate[k], t.maintenance_amount[k]

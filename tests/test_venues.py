@@ -640,12 +640,11 @@ def test_position_from_ccxt_single_list_and_cross() -> None:
 def test_error_messages_name_argument_rule_value() -> None:
     with pytest.raises(ValueError, match=r"fee_rate must be None on binance-usdm BTCUSDT"):
         BN.liquidation_price("BTCUSDT", "long", 1.0, 1.0, 0.5, fee_rate=0.0004)
+    no_fee = dataclasses.replace(venues.get("gate"), taker_fee_rate=None)
     with pytest.raises(ValueError, match=r"fee_rate is required on gate"):
-        venues.get("gate").liquidation_price(
-            "BTC_USDT", "long", 1.0, 1.0, 0.5, maintenance_margin_rate=0.01
-        )
-    with pytest.raises(ValueError, match=r"gate BTC_USDT has no tier snapshot"):
-        venues.get("gate").liquidation_price("BTC_USDT", "long", 1.0, 1.0, 0.5, fee_rate=1e-4)
+        no_fee.liquidation_price("BTC_USDT", "long", 1.0, 1.0, 0.5, maintenance_margin_rate=0.01)
+    with pytest.raises(ValueError, match=r"gate ETH_USDT has no tier snapshot"):
+        venues.get("gate").liquidation_price("ETH_USDT", "long", 1.0, 1.0, 0.5, fee_rate=1e-4)
     with pytest.raises(ValueError, match=r"max_leverage applies only to .*hyperliquid"):
         BN.liquidation_price("BTCUSDT", "long", 1.0, 1.0, 0.5, max_leverage=20)
     with pytest.raises(ValueError, match=r"margin_mode must be one of \('isolated', 'cross'\)"):
@@ -660,8 +659,8 @@ def test_error_messages_name_argument_rule_value() -> None:
         venues.get("dydx").initial_margin_rate(
             "BTC-USD", 1e6, open_interest=1e7, oi_lower_cap=50e6, oi_upper_cap=20e6
         )
-    with pytest.warns(TierMismatchWarning):
-        venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 5e6, 50.0)
+    with pytest.warns(TierMismatchWarning):  # 5,000 XBT: beyond the shipped 1,200 XBT steps
+        venues.get("bitmex").liquidation_price("XBTUSD", "long", 10_000.0, 5e7, 500.0)
 
 
 def test_dydx_open_interest_scaling() -> None:

@@ -36,8 +36,9 @@ def chart_max_leverage(
     tiers : dict of str to MarginTiers
         Legend label -> table (e.g. from :func:`~riskkit.margin.load_tiers`).
     price : float, optional
-        USD per coin, > 0; required when a table is inverse (its floors are in coin) and used
-        to convert them to USD.
+        USD per coin, > 0; required when a table is inverse (its floors are in coin) or counts
+        linear position size (OKX, ``tier_basis == "size"``: floors in base units) and used to
+        convert them to USD. An inverse size table (OKX coin-margined) is already in USD.
     notional_min : float, default 1,000
         Left end of the log x axis, USD, > 0 (tier 1 starts at 0, which a log axis cannot show).
     title : str
@@ -83,9 +84,11 @@ def chart_max_leverage(
         if not isinstance(t, MarginTiers):
             raise TypeError(f"tiers[{label!r}] must be a MarginTiers; got {type(t).__name__}")
         scale = 1.0
-        if t.contract == "inverse":
+        by_size = t.tier_basis == "size"  # OKX: bounds are sizes (base units, or USD if inverse)
+        if (t.contract == "inverse") != by_size:
             if price is None:
-                raise ValueError(f"price is required to convert the inverse table {label!r} to USD")
+                kind = "linear size" if by_size else "inverse"
+                raise ValueError(f"price is required to convert the {kind} table {label!r} to USD")
             scale = float(check_positive(scalar_array(price, "price"), "price"))
         floor = t.notional_floor * scale
         open_end = t.notional_cap >= np.finfo(np.float64).max

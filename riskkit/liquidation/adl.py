@@ -290,7 +290,8 @@ def partial_liquidation(
     -----
     Model (a simplification stated here, not a venue's exact engine): while equity
     :math:`M + \\mathrm{PnL}(P) < \\mathrm{MM}(V)` and the position sits above tier 1, it is cut
-    to the cap of the next lower tier (size ``cap / P`` linear, ``cap x P`` USD inverse); closing
+    to the cap of the next lower tier (size ``cap / P`` linear, ``cap x P`` USD inverse; the cap
+    itself on size-counted tables, OKX); closing
     at the mark leaves equity unchanged (fees ignored) and the margin stays with the remainder.
     At tier 1 a breach closes the rest. Binance and Bybit document this laddered reduction for
     positions in higher tiers (risk limits); OKX cuts two tiers per step; Hyperliquid sends 20%
@@ -322,9 +323,14 @@ def partial_liquidation(
     equity = m_ + pnl
     rows = []
 
+    by_size = tiers.tier_basis == "size"  # OKX: tiers count the position size, cap included
+
     def state(qq: float) -> tuple[float, int, float]:
         v = qq * p if linear else qq / p
-        k = int(np.clip(np.searchsorted(tiers.notional_floor, v, side="right") - 1, 0, None))
+        if by_size:
+            k = int(np.clip(np.searchsorted(tiers.notional_floor, qq, side="left") - 1, 0, None))
+        else:
+            k = int(np.clip(np.searchsorted(tiers.notional_floor, v, side="right") - 1, 0, None))
         mm = v * tiers.maintenance_margin_rate[k] - tiers.maintenance_amount[k]
         return v, k, float(mm)
 
@@ -340,7 +346,9 @@ def partial_liquidation(
             rows.append((step, 0.0, 0.0, 1, 0.0, equity, np.nan, "close remaining"))
             break
         cap = tiers.notional_floor[k]  # cap of tier k-1
-        q = float(cap / p if linear else cap * p) * (1 - 1e-12)
+        # a size tier includes its cap; a notional cap belongs to the tier above it
+        cut = float(cap / p if linear else cap * p) * (1 - 1e-12)
+        q = float(cap) if by_size else cut
         v, k, mm = state(q)
         ratio = mm / equity if equity > 0 else np.inf
         rows.append((step, q, v, k + 1, mm, equity, ratio, f"reduce to tier {k + 1}"))

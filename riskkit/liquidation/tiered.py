@@ -95,9 +95,11 @@ def _is_continuous(tiers: MarginTiers) -> bool:
     return bool(np.all(np.abs(jump) <= 1e-9 * scale) and np.all(r < 1.0))
 
 
-def _warn_beyond(count: int, tiers: MarginTiers) -> None:
+def _warn_beyond(
+    count: int, tiers: MarginTiers, what: str = "a notional at the liquidation price"
+) -> None:
     warnings.warn(
-        f"{count} position(s) have a notional at the liquidation price above the last "
+        f"{count} position(s) have {what} above the last "
         f"tier cap {tiers.notional_cap[-1]:g} of {tiers.venue} {tiers.symbol}; the last tier is "
         "applied. The venue would not accept such positions; reduce the size.",
         TierMismatchWarning,
@@ -120,7 +122,7 @@ def _tiered(
         shape = np.broadcast_shapes(s.shape, e.shape, q.shape, m_.shape)
     else:  # the common case: equal shapes or scalars (np.broadcast_shapes costs ~20 us)
         shape = shapes.pop() if shapes else ()
-    if tiers.tier_basis == "entry":
+    if tiers.tier_basis in ("entry", "size"):
         return _tiered_entry(s, e, q, m_, tiers, linear, shape, want_tier)
     if not _prepared(tiers).continuous:
         s, e, q, m_ = np.broadcast_arrays(s, e, q, m_)
@@ -232,7 +234,8 @@ def _tiered_entry(
     shape: tuple[int, ...],
     want_tier: bool,
 ) -> tuple[FloatArray, FloatArray | None]:
-    # the tier of the entry notional: tier 1 for everyone, then the few positions above it
+    # the tier of the entry notional (or of the size, which no price changes): tier 1 for
+    # everyone, then the few positions above it
     floor = tiers.notional_floor
     rate, amount = tiers.maintenance_margin_rate, tiers.maintenance_amount
     last = tiers.n_tiers - 1
@@ -240,20 +243,32 @@ def _tiered_entry(
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         v0 = q * e if linear else q / e
     fixed = tiers.maintenance_basis == "entry"
+    by_size = tiers.tier_basis == "size"
+    key = q if by_size else v0
 
     def price(ss: Any, ee: Any, qq: Any, mm: Any, vv: Any, rr: Any, aa: Any) -> FloatArray:
         if fixed:
             return np.asarray(_fixed_kernel(ss, ee, qq, mm, vv * rr - aa, linear))
         return np.asarray(_kernel(ss, ee, qq, mm, rr, aa, linear))
 
+    kf_all = key.reshape(-1)
+    over = kf_all > tiers.notional_cap[-1] if by_size else kf_all >= tiers.notional_cap[-1]
+    if np.any(over):
+        _warn_beyond(
+            int(np.count_nonzero(over)), tiers, "a size" if by_size else "an entry notional"
+        )
     r0, a0 = np.asarray(rate[0]), np.asarray(amount[0])
     p = np.array(price(s, e, q, m_, v0, r0, a0), dtype=np.float64).reshape(shape)
     tier: FloatArray | None = np.zeros(shape) if want_tier else None
     if last:
         v0f = v0.reshape(-1)
-        up = np.flatnonzero(v0f >= floor[1])
+        kf = key.reshape(-1)
+        up = np.flatnonzero(kf > floor[1] if by_size else kf >= floor[1])
         if up.size:
-            k = np.clip(np.searchsorted(floor, v0f[up], side="right") - 1, 0, last)
+            if by_size:  # size tiers include their cap (OKX "Max. amount")
+                k = np.clip(np.searchsorted(floor, kf[up], side="left") - 1, 0, last)
+            else:
+                k = np.clip(np.searchsorted(floor, kf[up], side="right") - 1, 0, last)
             ss, ee, qq, mm = (x.reshape(-1)[up] for x in (s, e, q, m_))
             p.reshape(-1)[up] = price(ss, ee, qq, mm, v0f[up], rate[k], amount[k])
             if tier is not None:
@@ -368,7 +383,10 @@ def liquidation_price_tiered(
 
     With ``tier_basis == "entry"`` (Bybit classic risk limit) the tier is that of the entry
     notional, and with ``maintenance_basis == "entry"`` the maintenance margin is fixed at entry
-    (:func:`liquidation_price_fixed_maintenance`).
+    (:func:`liquidation_price_fixed_maintenance`). With ``tier_basis == "size"`` (OKX position
+    tiers, counted in contracts) the tier is that of the size :math:`Q` itself,
+    :math:`F_k < Q \\le F_{k+1}`, which no price changes, so the price is the closed form with
+    that tier's rate.
 
     References
     ----------
@@ -500,7 +518,10 @@ def liquidation_table(
     lp, k = _tiered(s, ee, size, margin, tiers, linear)
     ki = np.asarray(k, dtype=np.float64).astype(np.intp)
     bp = _kernel(s, ee, size, margin, np.zeros(1), np.zeros(1), linear)
-    k_entry = np.clip(np.searchsorted(tiers.notional_floor, v_entry, side="right") - 1, 0, None)
+    if tiers.tier_basis == "size":
+        k_entry = np.clip(np.searchsorted(tiers.notional_floor, size, side="left") - 1, 0, None)
+    else:
+        k_entry = np.clip(np.searchsorted(tiers.notional_floor, v_entry, side="right") - 1, 0, None)
     max_lev = tiers.max_leverage[np.maximum(ki, k_entry)]
     out = pd.DataFrame(
         {

@@ -34,7 +34,7 @@ __all__ = [
 # the logger keeps the name of the module these functions came from
 logger = logging.getLogger("riskkit.margin")
 
-_BASES = ("liquidation", "entry")
+_BASES = ("liquidation", "entry", "size")
 _MM_BASES = ("mark", "entry")
 
 
@@ -62,10 +62,14 @@ class MarginTiers:
         Linear: base units per contract (1 where quantity is traded directly); inverse: USD
         per contract (Binance BTCUSD_PERP 100, BitMEX XBTUSD 1). ``size`` in
         :func:`riskkit.liquidation.liquidation_price` is contracts x contract_size.
-    tier_basis : {"liquidation", "entry"}
+    tier_basis : {"liquidation", "entry", "size"}
         "liquidation": the tier is the one consistent with the notional at the liquidation price
-        (Binance re-check rule, Hyperliquid). "entry": the tier is fixed by the notional at entry
-        (Bybit classic risk limit).
+        (Binance re-check rule, Hyperliquid, Gate). "entry": the tier is fixed by the notional at
+        entry (Bybit classic risk limit). "size": the tier is chosen by the position size, not
+        its value (OKX position tiers, counted in contracts); the bounds are then in riskkit's
+        ``size`` units (base quantity for linear, USD face value for inverse, i.e. contracts x
+        ``contract_size``) and a tier includes its cap, ``floor < size <= cap``, as OKX's
+        "Max. amount (Cont)" does. The tier of a size does not change with the price.
     maintenance_basis : {"mark", "entry"}
         Whether maintenance margin is charged on the notional at the mark price (Binance,
         Hyperliquid) or at the entry price (Bybit classic).
@@ -191,6 +195,7 @@ class MarginTiers:
         contract_size: float = 1.0,
         source_url: str = "",
         vintage: str = "",
+        size_unit: str = "notional",
     ) -> MarginTiers:
         """Build a table from ccxt leverage tiers of one market.
 
@@ -203,6 +208,12 @@ class MarginTiers:
             (fraction), ``maxLeverage`` and ``info`` (the venue's raw tier).
         venue, symbol, contract, settlement_currency, contract_size, source_url, vintage
             Metadata stored on the table (see the class docstring).
+        size_unit : {"notional", "contracts"}, default "notional"
+            Unit of ``minNotional``/``maxNotional``. "contracts" (OKX, whose ccxt tiers carry
+            the position-tiers ``minSz``/``maxSz`` in contracts): the bounds are multiplied by
+            ``contract_size`` into riskkit ``size`` units, the table gets
+            ``tier_basis = "size"`` and no maintenance amount (OKX charges the tier's rate on
+            the whole position value).
 
         Returns
         -------
@@ -258,11 +269,32 @@ class MarginTiers:
             missing = [k for k in need if t.get(k) is None]
             if missing:
                 raise ValueError(f"tiers[{i}] is missing {missing}; got keys {sorted(t)}")
+        check_option(size_unit, "size_unit", ("notional", "contracts"))
         rows = sorted(tiers, key=lambda t: float(t["minNotional"]))
         cap = np.array([float(t["maxNotional"]) for t in rows])
         floor = np.concatenate([[0.0], cap[:-1]])
         rate = np.array([float(t["maintenanceMarginRate"]) for t in rows])
         lev = np.array([float(t["maxLeverage"]) for t in rows])
+        if size_unit == "contracts":
+            cs = float(
+                check_positive(as_float_array(contract_size, "contract_size"), "contract_size")
+            )
+            return cls(
+                floor * cs,
+                cap * cs,
+                rate,
+                np.zeros_like(rate),
+                lev,
+                venue=venue,
+                symbol=symbol,
+                contract=contract,
+                settlement_currency=settlement_currency,
+                contract_size=cs,
+                tier_basis="size",
+                source_url=source_url,
+                vintage=vintage,
+                notes="from ccxt leverage tiers (position size in contracts)",
+            )
         amount = maintenance_amounts(floor, rate)
         for key in ("cum", "mmDeduction"):  # Binance, Bybit v5
             sent = [(t.get("info") or {}).get(key) for t in rows]
@@ -324,15 +356,23 @@ class MarginTiers:
     def tier_index(self, notional: ArrayLike) -> Any:
         """Zero-based tier index of each notional (``floor <= V < cap``).
 
-        Notionals at or above the last cap get the last tier and a
+        On a ``tier_basis == "size"`` table the argument is the position size (riskkit
+        ``size`` units) and a tier includes its cap (``floor < size <= cap``). Values above the
+        last cap (at or above it on notional tables) get the last tier and a
         :class:`~riskkit.exceptions.TierMismatchWarning`.
         """
         v = check_positive(as_float_array(notional, "notional"), "notional", strict=False)
-        idx = np.searchsorted(self.notional_floor, v, side="right") - 1
-        over = v >= self.notional_cap[-1]
+        if self.tier_basis == "size":
+            idx = np.maximum(np.searchsorted(self.notional_floor, v, side="left") - 1, 0)
+            over = v > self.notional_cap[-1]
+        else:
+            idx = np.searchsorted(self.notional_floor, v, side="right") - 1
+            over = v >= self.notional_cap[-1]
         if np.any(over):
             warnings.warn(
-                f"notional {float(np.max(v[over])):g} is at or above the last tier cap "
+                f"{'size' if self.tier_basis == 'size' else 'notional'} "
+                f"{float(np.max(v[over])):g} is "
+                f"{'above' if self.tier_basis == 'size' else 'at or above'} the last tier cap "
                 f"{self.notional_cap[-1]:g} of {self.venue} {self.symbol}; the venue would reject "
                 "such a position. The last tier is applied; reduce the size to stay within limits.",
                 TierMismatchWarning,

@@ -503,7 +503,7 @@ class Venue:
             e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
             q = check_positive(as_float_array(size, "size"), "size")
             v0 = q * e if market.contract == "linear" else q / e
-            mmr, amt = table.lookup(v0)
+            mmr, amt = table.lookup(q if table.tier_basis == "size" else v0)
             bp = liquidation_price(s, e, q, margin, f, 0.0, market.contract)
             with np.errstate(divide="ignore", invalid="ignore"):
                 fee_close = f * (q * bp if market.contract == "linear" else q / bp)
@@ -598,7 +598,9 @@ class Venue:
         price : float, array or Series
             Mark price, quote per base, > 0.
         entry_price : optional
-            Required on entry-basis venues (Bybit), where maintenance is fixed at entry.
+            Required on entry-basis venues (Bybit), where maintenance is fixed at entry. On
+            tables whose tier is set at entry (BitMEX risk-limit steps) it picks the tier;
+            without it the tier of the notional at ``price`` is used.
         side, margin : optional
             Required only where the fee to close is reserved at the bankruptcy price.
 
@@ -606,7 +608,8 @@ class Venue:
         -------
         float, ndarray or Series
             :math:`V (m_k + f) - A_k` with :math:`V` the notional at ``price`` (at entry on
-            entry-basis venues) and :math:`k` its tier.
+            entry-basis venues) and :math:`k` its tier (the tier of the size on OKX, of the
+            entry notional on BitMEX).
 
         Examples
         --------
@@ -630,8 +633,14 @@ class Venue:
         if self.maintenance_rule == "size_linear" and snap is not None:
             coins = q if market.contract == "linear" else v  # size in base units at the mark
             mm = v * (table.maintenance_margin_rate[0] + snap.mmr_per_unit * coins + f)
-        else:
-            rate, amt = table.lookup(v)
+        else:  # the tier of the notional, of the size (OKX) or of the entry value (BitMEX)
+            key = v
+            if table.tier_basis == "size":
+                key = q
+            elif table.tier_basis == "entry" and entry_price is not None:
+                e0 = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
+                key = q * e0 if market.contract == "linear" else q / e0
+            rate, amt = table.lookup(key)
             mm = v * (np.asarray(rate) + f) - np.asarray(amt)
         if rule == "taker_at_bankruptcy":
             if side is None or margin is None or entry_price is None:
@@ -666,7 +675,8 @@ class Venue:
     ) -> Any:
         """Initial margin rate (fraction of notional) at the venue's maximum leverage.
 
-        Tier venues: ``1 / max_leverage`` of the notional's tier. Deribit:
+        Tier venues: ``1 / max_leverage`` of the notional's tier (of the ``size``'s tier on OKX,
+        whose tiers count contracts; ``size`` is then required). Deribit:
         ``imr_base + imr_per_unit x size``. dYdX v4: the market's base initial margin fraction
         :math:`\\mathrm{IMF}_0` (``imr_base``), scaled with the market's open notional
         :math:`O` (open interest x oracle price, quote currency) as the chain does:
@@ -724,7 +734,15 @@ class Venue:
                     imf = np.where(oi <= lo, imf, scaled)
             out = np.broadcast_to(imf, np.broadcast_shapes(np.shape(v), np.shape(imf))).copy()
             return wrap_like(out, notional, name="imr")
-        lev = snap.tiers.max_leverage_for(v)
+        if snap.tiers.tier_basis == "size":  # OKX: the tier is that of the position size
+            if size is None:
+                raise ValueError(
+                    f"size is required on {self.name} {market.symbol}: its tiers are counted "
+                    "by position size (contracts), not notional; got size=None"
+                )
+            lev = snap.tiers.max_leverage_for(as_float_array(size, "size"))
+        else:
+            lev = snap.tiers.max_leverage_for(v)
         return wrap_like(1.0 / np.asarray(lev), notional, name="imr")
 
     # -- presentation --------------------------------------------------------------------------

@@ -34,6 +34,21 @@ def _tiers_from_rows(
         rate = 0.5 / lev
     else:
         rate = np.array([r[3] for r in arr])
+    unit = str(snap.get("size_unit", "notional"))
+    if unit not in ("notional", "contracts"):
+        raise ValueError(
+            f"{market['symbol']}: snapshot size_unit must be 'notional' or 'contracts'; "
+            f"got {unit!r}"
+        )
+    basis = str(snap.get("tier_basis", "liquidation"))
+    if unit == "contracts":
+        # OKX position tiers: bounds in contracts -> riskkit size units (base quantity for
+        # linear, USD face value for inverse); the tier follows the size, whatever the price,
+        # and the tier's rate applies to the whole position value (no deduction)
+        scale = float(market["contract_size"])
+        floor, cap, basis = floor * scale, cap * scale, "size"
+        if not all(len(r) == 5 for r in arr):
+            arr = [[*r[:4], 0.0] for r in arr]
     amount = (
         np.array([r[4] for r in arr])
         if all(len(r) == 5 for r in arr)
@@ -50,6 +65,7 @@ def _tiers_from_rows(
         contract=str(market["contract"]),
         settlement_currency=str(market["settle"]),
         contract_size=float(market["contract_size"]),
+        tier_basis=basis,
         source_url=str(snap.get("source_url", "")),
         vintage=str(snap["effective"]),
         retrieved=str(snap.get("retrieved", "")),

@@ -133,7 +133,9 @@ def calculator_rates(
         value = notional if linear else notional / entry_price
         amount = 0.0
         if venue.maintenance_rule != "size_linear":
-            amount = float(np.asarray(venue.tiers(symbol, as_of).lookup(value)[1]))
+            table = venue.tiers(symbol, as_of)
+            key = size if table.tier_basis == "size" else value  # OKX tiers count contracts
+            amount = float(np.asarray(table.lookup(key)[1]))
         rows[name] = {
             "symbol": market.symbol,
             "contract": market.contract,

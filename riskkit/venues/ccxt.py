@@ -332,6 +332,7 @@ def tiers_from_ccxt(
     contract_size: float = 1.0,
     source_url: str = "",
     vintage: str = "",
+    size_unit: str = "notional",
 ) -> MarginTiers:
     """A :class:`~riskkit.margin.MarginTiers` from ccxt leverage tiers of one market.
 
@@ -348,6 +349,10 @@ def tiers_from_ccxt(
         recursion.
     venue, symbol, contract, settlement_currency, contract_size, source_url, vintage
         Metadata stored on the table.
+    size_unit : {"notional", "contracts"}, default "notional"
+        "contracts" for OKX, whose ccxt tiers carry ``minSz``/``maxSz`` in contracts: the
+        bounds become riskkit ``size`` units (x ``contract_size``) and the tier follows the
+        size (``tier_basis = "size"``), as on OKX.
 
     Returns
     -------
@@ -361,8 +366,8 @@ def tiers_from_ccxt(
     Notes
     -----
     Tiers are sorted by ``minNotional``; each floor is the previous tier's ``maxNotional``, so
-    OKX-style integer gaps (0-2000, 2001-4000) become contiguous. Notionals are in the units
-    ccxt reports (OKX: contracts).
+    OKX-style integer gaps (0-2000, 2001-4000) become contiguous. Bounds are in the units ccxt
+    reports; pass ``size_unit="contracts"`` for OKX.
 
     Examples
     --------
@@ -383,4 +388,5 @@ def tiers_from_ccxt(
         contract_size=contract_size,
         source_url=source_url,
         vintage=vintage,
+        size_unit=size_unit,
     )
