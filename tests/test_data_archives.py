@@ -112,7 +112,7 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
     served.close()
 
 
-def _zip(path: Path, member: str, text: str, *, checksum: bool = True) -> None:
+def _zip(path: Path, member: str, text: str | bytes, *, checksum: bool = True) -> None:
     """A zip holding one CSV, and its ``.CHECKSUM`` (``sha256sum`` format), as Binance does."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
@@ -199,7 +199,10 @@ def _trades(bars: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _bybit_day(root: Path, bars: pd.DataFrame, day: str, *, newest_first: bool) -> Path:
+def _bybit_day(
+    root: Path, bars: pd.DataFrame, day: str, *, newest_first: bool, rpi: bool = False
+) -> Path:
+    """A derivatives file; ``rpi`` adds the trailing ``RPI`` column of 2025-2026 files."""
     tr = _trades(bars.loc[day])
     csv = pd.DataFrame(
         {
@@ -215,6 +218,8 @@ def _bybit_day(root: Path, bars: pd.DataFrame, day: str, *, newest_first: bool) 
             "foreignNotional": tr["size"] * tr["price"],
         }
     )
+    if rpi:
+        csv["RPI"] = 0
     if newest_first:
         csv = csv.iloc[::-1]
     path = root / f"trading/BTCUSDT/BTCUSDT{day}.csv.gz"
@@ -223,7 +228,39 @@ def _bybit_day(root: Path, bars: pd.DataFrame, day: str, *, newest_first: bool) 
     return path
 
 
-def _okx_day(root: Path, bars: pd.DataFrame, day: str) -> Path:
+def _bybit_spot_day(root: Path, bars: pd.DataFrame, day: str) -> Path:
+    """A spot file: ``id, timestamp (ms), price, volume, side (lower case), rpi``."""
+    tr = _trades(bars.loc[day])
+    csv = pd.DataFrame(
+        {
+            "id": np.arange(len(tr)) + 1,
+            "timestamp": tr["ms"] + 74,
+            "price": tr["price"],
+            "volume": tr["size"],
+            "side": tr["side"].str.lower(),
+            "rpi": 0,
+        }
+    )
+    path = root / f"spot/BTCUSDT/BTCUSDT_{day}.csv.gz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(csv.to_csv(index=False, float_format="%.17g").encode()))
+    return path
+
+
+#: OKX's bilingual header of older files (terrylica/data-source-manager,
+#: docs/api/okx_data_download_guide.md, "Raw Data Format").
+OKX_BILINGUAL = {
+    "trade_id": "trade_id/交易id",
+    "side": "side/交易方向",
+    "size": "size/数量",
+    "price": "price/价格",
+    "created_time": "created_time/成交时间",
+}
+
+
+def _okx_day(root: Path, bars: pd.DataFrame, day: str, header: str = "english") -> Path:
+    """A trades zip; ``header`` ``"english"`` (newer files, ``instrument_name`` first),
+    ``"bilingual"`` (older files, UTF-8) or ``"gb18030"`` (the bilingual names in GB18030)."""
     tr = _trades(bars.loc[day])
     csv = pd.DataFrame(
         {
@@ -235,11 +272,13 @@ def _okx_day(root: Path, bars: pd.DataFrame, day: str) -> Path:
             "created_time": tr["ms"] + 7,
         }
     )
+    if header != "english":
+        csv = csv[list(OKX_BILINGUAL)].rename(columns=OKX_BILINGUAL)
+    text = csv.to_csv(index=False, float_format="%.17g")
     stamp = day.replace("-", "")
     path = root / f"trades/daily/{stamp}/BTC-USDT-SWAP-trades-{day}.zip"
-    _zip(
-        path, path.name[:-4] + ".csv", csv.to_csv(index=False, float_format="%.17g"), checksum=False
-    )
+    member = path.name[:-4] + ".csv"
+    _zip(path, member, text.encode("gb18030") if header == "gb18030" else text, checksum=False)
     return path
 
 
@@ -400,7 +439,7 @@ def test_bybit_trades_to_bars_round_trip(
 ) -> None:
     days = ["2024-01-30", "2024-01-31", "2024-02-01"]
     for i, day in enumerate(days):
-        _bybit_day(archive.root, bundled["um"], day, newest_first=i == 0)
+        _bybit_day(archive.root, bundled["um"], day, newest_first=i == 0, rpi=i == 2)
     out = tmp_path / "bybit"
     result = _build(archive, out, "bybit", symbols="BTCUSDT", start=days[0], end=days[-1])
     assert (result.fetched, result.failed, result.verified) == (3, 0, 0)  # no checksum published
@@ -421,8 +460,9 @@ def test_okx_trades_to_bars_round_trip(
     bundled: dict[str, pd.DataFrame], archive: Archive, tmp_path: Path
 ) -> None:
     days = ["2024-03-30", "2024-03-31", "2024-04-01"]
-    for day in days:
-        _okx_day(archive.root, bundled["um"], day)
+    # both header spellings in use, and the bilingual one in another encoding
+    for day, header in zip(days, ["bilingual", "gb18030", "english"], strict=True):
+        _okx_day(archive.root, bundled["um"], day, header)
     out = tmp_path / "okx"
     result = _build(
         archive, out, "okx", symbols="BTC-USDT-SWAP", start=days[0], end=days[-1], market="swap"
@@ -435,6 +475,46 @@ def test_okx_trades_to_bars_round_trip(
     pd.testing.assert_frame_equal(got[OHLC], _ns(want[OHLC]))
     # contracts x 0.01 BTC (OKX BTC-USDT-SWAP contract value) back to BTC
     np.testing.assert_allclose(got["volume_base"], want["volume_base"], rtol=1e-12)
+
+
+def test_bybit_spot_trades_to_bars_round_trip(
+    bundled: dict[str, pd.DataFrame], archive: Archive, tmp_path: Path
+) -> None:
+    days = ["2024-01-30", "2024-01-31"]
+    for day in days:
+        _bybit_spot_day(archive.root, bundled["um"], day)
+    out = tmp_path / "bybit-spot"
+    result = _build(
+        archive, out, "bybit", symbols="BTCUSDT", start=days[0], end=days[-1], market="spot"
+    )
+    assert (result.fetched, result.failed) == (2, 0)
+    got = rd.load_ohlcv(out, "BTCUSDT")
+    want = bundled["um"].loc[days[0] : days[-1]]
+    assert isinstance(got, pd.DataFrame)
+    pd.testing.assert_frame_equal(got[OHLC], _ns(want[OHLC]))
+    np.testing.assert_allclose(got["volume_base"], want["volume_base"], rtol=1e-12)
+    assert (got["trades"] == 4).all()
+    # two of each bar's four prints are "buy" (lower case in spot files): half the volume
+    np.testing.assert_allclose(got["taker_buy_volume_base"], want["volume_base"] / 2, rtol=1e-12)
+    assert "bybit-bulk-downloader" in got.attrs["provenance"]["format_source"]
+
+
+def test_okx_file_without_a_needed_column_fails_and_names_it(
+    bundled: dict[str, pd.DataFrame], archive: Archive, tmp_path: Path
+) -> None:
+    day = "2024-03-15"
+    path = archive.root / f"trades/daily/20240315/BTC-USDT-SWAP-trades-{day}.zip"
+    _zip(path, path.name[:-4] + ".csv", "trade_id,side,size,price\n1,buy,1,60000\n", checksum=False)
+    out = tmp_path / "okx-bad"
+    with pytest.warns(ArchiveBuildWarning, match="1 of 1 archive files failed"):
+        result = _build(
+            archive, out, "okx", symbols="BTC-USDT-SWAP", start=day, end=day, market="swap"
+        )
+    assert result.failed == 1
+    (error,) = result.errors.values()
+    assert (
+        "missing ['created_time']" in error and "got ['trade_id', 'side', 'size', 'price']" in error
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -306,6 +306,53 @@ def test_panel_time_to_liquidation_matches_the_direct_scan(
 
 
 # --------------------------------------------------------------------------------------------
+# one BLAS thread per task on the workers
+# --------------------------------------------------------------------------------------------
+
+
+def _pool_sizes() -> list[int]:
+    """The thread counts of this process's BLAS/OpenMP pools (a task: runs on a worker)."""
+    from threadpoolctl import threadpool_info
+
+    return [int(pool["num_threads"]) for pool in threadpool_info()]
+
+
+def test_tasks_on_workers_run_with_one_blas_thread(client2: Any) -> None:
+    import dask
+    from threadpoolctl import threadpool_limits
+
+    from riskkit.scale._cluster import run_tasks
+
+    opts = {"n_workers": 1, "cluster_options": None, "feature": "test"}
+    with threadpool_limits(limits=2):  # this process's pools, whatever other fixtures set
+        before = _pool_sizes()
+        if max(before, default=1) < 2:
+            pytest.skip("this machine's BLAS runs one thread: nothing to limit")
+        # workers that are threads of this process: limited inside the block, then restored
+        with local_client(1, processes=False) as threads:
+            (inside,) = run_tasks(_pool_sizes, [()], client=threads, **opts).outputs
+        assert _pool_sizes() == before
+        assert run_tasks(_pool_sizes, [()], client=IN_PROCESS, **opts).outputs == [before]
+    assert inside and set(inside) == {1}
+    # a worker process started with 2 BLAS threads (not Dask's default of 1) is limited by
+    # its first task (the nanny takes these variables from os.environ before its config;
+    # it also writes them there, so a cluster started earlier left 1 in this process)
+    wide = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), 2)
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        dask.config.set({"distributed.nanny.pre-spawn-environ": wide}),
+    ):
+        for name in wide:
+            mp.setenv(name, "2")
+        with local_client(1) as bare:
+            assert max(bare.submit(_pool_sizes, pure=False).result()) == 2
+            (limited,) = run_tasks(_pool_sizes, [()], client=bare, **opts).outputs
+    assert limited and set(limited) == {1}
+    two = run_tasks(_pool_sizes, [(), ()], client=client2, **opts).outputs
+    assert all(sizes and set(sizes) == {1} for sizes in two)
+
+
+# --------------------------------------------------------------------------------------------
 # Monte Carlo sweep
 # --------------------------------------------------------------------------------------------
 

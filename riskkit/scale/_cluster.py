@@ -12,12 +12,24 @@ Every public function of :mod:`riskkit.scale` takes ``client=``:
 
 The tasks are plain module-level functions of picklable arguments, so the three routes run
 the same code on the same inputs and give the same numbers.
+
+On a Dask worker the tasks run with the BLAS and OpenMP thread pools limited to one thread
+(:func:`threadpoolctl.threadpool_limits`), so a worker with ``t`` threads keeps ``t`` cores
+busy, not ``t`` times the BLAS's own threads. Dask's nanny already starts worker processes
+with ``OMP_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS`` set to 1 (its
+``distributed.nanny.pre-spawn-environ`` setting); a worker process started otherwise is
+limited by the first :mod:`riskkit.scale` task it runs, for the rest of its life. Workers that
+are threads of this process (``local_client(processes=False)``) share this process's pools,
+which :func:`local_client` limits to one thread until its block ends. In-process runs
+(``client="in-process"``) keep the pools as they are: one task at a time may use every core.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import threading
 import time
 import uuid
 import warnings
@@ -36,6 +48,8 @@ __all__ = ["IN_PROCESS", "local_client"]
 
 logger = logging.getLogger(__name__)
 
+_WORKER_LOCK = threading.Lock()
+
 #: The ``client=`` value that runs every task in this process.
 IN_PROCESS = "in-process"
 
@@ -51,11 +65,12 @@ def local_client(
     n_workers : int, default 2
         Worker processes (or threads with ``processes=False``), >= 1.
     threads_per_worker : int, default 1
-        Threads per worker, >= 1. One thread per worker keeps numpy's own threads from
-        oversubscribing the cores.
+        Threads per worker, >= 1. Each task runs with its BLAS/OpenMP pools limited to one
+        thread, so ``n_workers * threads_per_worker`` is the number of busy cores.
     processes : bool, default True
         Workers in separate processes (their own memory, no GIL contention) or threads of
-        this process (faster start, shared memory).
+        this process (faster start, shared memory; this process's BLAS/OpenMP pools are then
+        limited to one thread until the block ends).
     **options
         Passed to :class:`distributed.LocalCluster`, e.g. ``memory_limit="1GiB"`` per worker.
         The dashboard listens on a free port unless ``dashboard_address`` is given.
@@ -73,6 +88,13 @@ def local_client(
 
     Notes
     -----
+    Worker processes start with ``OMP_NUM_THREADS=MKL_NUM_THREADS=OPENBLAS_NUM_THREADS=1``
+    (Dask's ``distributed.nanny.pre-spawn-environ`` default) and the first :mod:`riskkit.scale`
+    task a worker process runs limits its BLAS/OpenMP pools to one thread in any case; with
+    ``processes=False`` the workers are threads of this process, whose pools are limited to
+    one thread inside the block and restored after it. So the cores are not oversubscribed
+    by numpy's own threads.
+
     Reuse one client for several calls (``client=`` of every :mod:`riskkit.scale` function):
     starting a cluster of worker processes takes about a second.
 
@@ -80,6 +102,11 @@ def local_client(
     ----------
     Dask developers, "LocalCluster", dask.distributed documentation,
     https://distributed.dask.org/en/stable/api.html#cluster
+
+    Dask developers, "Worker: Nanny" (``pre-spawn-environ``), dask.distributed documentation,
+    https://distributed.dask.org/en/stable/worker.html#nanny
+
+    threadpoolctl developers, "threadpool_limits", https://github.com/joblib/threadpoolctl
 
     Examples
     --------
@@ -102,11 +129,50 @@ def local_client(
     try:
         client = distributed.Client(cluster)
         try:
-            yield client
+            if processes:
+                yield client
+            else:  # the workers' numpy runs in this process: one BLAS thread each
+                from threadpoolctl import threadpool_limits
+
+                with threadpool_limits(limits=1):
+                    yield client
         finally:
             client.close()
     finally:
         cluster.close()
+
+
+_WORKER_LIMIT: list[Any] = []  # the limiter that holds a worker process at one thread
+
+
+def _single_threaded(func: Callable[..., Any], driver: int, *args: Any) -> Any:
+    """Run one task on a worker whose BLAS/OpenMP pools are limited to one thread.
+
+    ``driver`` is the process id of the caller. In a worker process of its own the pools are
+    set to one thread by the first task and stay so for the worker's life (what Dask's nanny
+    does with ``OMP_NUM_THREADS=1``): a limit set and lifted per task would race between the
+    tasks that overlap in a worker's threads, since the pool sizes are process-wide. A worker
+    that is a thread of the caller's process leaves the pools alone: :func:`local_client`
+    with ``processes=False`` limits them for the life of its block.
+    """
+    if os.getpid() != driver and not _WORKER_LIMIT:
+        with _WORKER_LOCK:
+            if not _WORKER_LIMIT:
+                _WORKER_LIMIT.append(_limit_blas())
+    return func(*args)
+
+
+def _limit_blas() -> Any:
+    """Limit this process's BLAS/OpenMP pools to one thread (None without threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with riskkit[scale]
+        logger.warning(
+            "threadpoolctl is not installed: numpy's BLAS threads are not limited on this "
+            'worker (pip install "riskkit[scale]")'
+        )
+        return None
+    return threadpool_limits(limits=1)
 
 
 def _check_count(value: Any, name: str) -> int:
@@ -231,7 +297,9 @@ def _on_client(
         # large inputs (a symbol's frame) go to a worker once, not inside the task graph
         sent = tuple(client.scatter(x, hash=False) if _large(x) else x for x in a)
         key = f"{func.__name__.strip('_')}-{keys[i] if keys else i}-{run}"
-        futures.append(client.submit(func, *sent, key=key, pure=False))
+        futures.append(
+            client.submit(_single_threaded, func, os.getpid(), *sent, key=key, pure=False)
+        )
     index = {f.key: i for i, f in enumerate(futures)}
     outputs: list[Any] = [None] * len(futures)
     done = as_completed(futures, with_results=True)

@@ -56,6 +56,11 @@ BASE_URL = "https://data.binance.vision"
 MARKETS = {"spot": "spot", "um": "futures/um", "cm": "futures/cm"}
 KINDS = ("ohlcv", "funding", "metrics")
 LICENCE = "Binance public market data (data.binance.vision), see the Binance Terms of Use"
+#: What the format assumed here rests on (recorded in each partition's provenance).
+FORMAT_SOURCE = (
+    "Binance, binance-public-data README and python/utility.py "
+    "(https://github.com/binance/binance-public-data, commit 5c7f319, 2025-01-09)"
+)
 
 _KLINE = (
     "open_time",

@@ -565,6 +565,7 @@ def _build_partition(
         "month": month,
         "venue": module.VENUE,
         "licence": module.LICENCE,
+        "format_source": module.FORMAT_SOURCE,
         "built": _utc_now(),
         "rows": len(frame),
         "first": str(frame.index[0]) if len(frame) else "",

@@ -1,21 +1,40 @@
 """Bybit's public trading-history archive (``public.bybit.com``), aggregated to OHLCV bars.
 
-Layout (the folder index of https://public.bybit.com; also used by public downloaders such
-as ``bybit_bulk_downloader``): derivatives trades in
-``trading/<SYMBOL>/<SYMBOL><YYYY-MM-DD>.csv.gz`` (e.g.
-``trading/BTCUSDT/BTCUSDT2024-01-15.csv.gz``), spot trades in
-``spot/<SYMBOL>/<SYMBOL>_<YYYY-MM-DD>.csv.gz``; one gzip-compressed CSV per UTC day. No
-checksum is published: the download's sha256 is recorded in the provenance, and the gzip
-stream's own CRC-32 and length check detect a truncated or corrupt file.
+Bybit publishes no description of this archive's format (its history-data page,
+https://www.bybit.com/derivatives/en/history-data, links the files only). What this module
+assumes was checked, on 2026-12-03, against public code that reads the real files:
 
-Derivatives CSV header: ``timestamp, symbol, side, size, price, tickDirection, trdMatchID,
-grossValue, homeNotional, foreignNotional`` with ``timestamp`` in **seconds** with a
-fractional part (e.g. ``1705276800.1234``), ``side`` ``Buy``/``Sell`` (the taker),
-``homeNotional`` the size in the base coin and ``foreignNotional`` in the quote currency
-(for inverse contracts, ``size`` counts USD contracts). Spot CSV header: ``id, timestamp,
-price, volume, side`` with ``timestamp`` in milliseconds. Some files are newest-first; trades
-are sorted before they are aggregated. Bybit's ``kline_for_metatrader4`` folder is not used:
-its bars are stamped for a MetaTrader server, not in UTC.
+* Layout. Derivatives (linear and inverse) trades in
+  ``trading/<SYMBOL>/<SYMBOL><YYYY-MM-DD>.csv.gz`` (no separator before the date, e.g.
+  ``trading/BTCUSDT/BTCUSDT2024-01-15.csv.gz``), spot trades in
+  ``spot/<SYMBOL>/<SYMBOL>_<YYYY-MM-DD>.csv.gz``; one gzip-compressed CSV per UTC day. The
+  folder index is parsed by *aoki-h-jp/bybit-bulk-downloader* (``downloader.py``, which
+  gunzips each file); the daily file names appear in that project's tests and in the URL
+  builders of several archive readers. Spot folders also hold monthly files
+  ``<SYMBOL>-<YYYY-MM>.csv.gz``, which this module does not read.
+* Compression and checksums: gzip only; no checksum file is published, so the download's
+  sha256 is recorded in the provenance, and the gzip stream's CRC-32 and length detect a
+  truncated or corrupt file.
+* Derivatives CSV header: ``timestamp, symbol, side, size, price, tickDirection,
+  trdMatchID, grossValue, homeNotional, foreignNotional``; recent files (2025 and 2026
+  samples) add a trailing ``RPI`` column, ignored here. ``timestamp`` is in **seconds**
+  with a fractional part (``1705276800.1234``; older files integer seconds or microsecond
+  fractions), and ``side`` ``Buy``/``Sell`` is the taker's side. Header, seconds and
+  the taker side are what *nkaz001/hftbacktest*
+  ``py-hftbacktest/hftbacktest/data/utils/bybithistmktdata.py`` relies on (it takes
+  ``homeNotional`` as the base quantity of a linear contract). For
+  inverse contracts ``size`` counts USD contracts and ``homeNotional`` equals it, while
+  ``foreignNotional`` is the coin amount, e.g. the BTCUSD record ``size=641,
+  price=26027.00, homeNotional=641, foreignNotional=0.024628`` quoted in the Bybit module
+  of *yasstake/rbot* (``src/exchange/bb/mod.rs``); so for inverse contracts the base volume
+  is ``foreignNotional`` and the quote (USD) volume ``homeNotional``.
+* Spot CSV header: ``id, timestamp, price, volume, side`` (later files add ``rpi``), with
+  ``timestamp`` in **milliseconds**, ``volume`` in the base coin and ``side`` in lower case
+  ``buy``/``sell`` (the spot readers of the same projects; sides are compared case-blind).
+
+Some derivatives files are newest-first; trades are sorted before they are aggregated.
+Bybit's ``kline_for_metatrader4`` folder is not used: its bars are stamped for a MetaTrader
+server, not in UTC.
 """
 
 from __future__ import annotations
@@ -38,6 +57,13 @@ BASE_URL = "https://public.bybit.com"
 MARKETS = {"linear": "trading", "inverse": "trading", "spot": "spot"}
 KINDS = ("ohlcv",)
 LICENCE = "Bybit public trading history (public.bybit.com), see the Bybit Terms of Service"
+#: What the format assumed here rests on (recorded in each partition's provenance).
+FORMAT_SOURCE = (
+    "no format description published by Bybit; layout, header and units checked on "
+    "2026-12-03 against public readers of the real files: aoki-h-jp/bybit-bulk-downloader "
+    "(downloader.py), nkaz001/hftbacktest (py-hftbacktest/hftbacktest/data/utils/"
+    "bybithistmktdata.py), yasstake/rbot (src/exchange/bb/mod.rs); see riskkit.data.archives.bybit"
+)
 
 
 def plan(

@@ -1,16 +1,28 @@
 """OKX's historical-data archive (``www.okx.com/cdn/okex/traderecords``), aggregated to bars.
 
-Layout (OKX data-download page https://www.okx.com/data-download, as documented in
-*terrylica/data-source-manager* ``docs/api/okx_data_download_guide.md``)::
+OKX's data-download page (https://www.okx.com/data-download) links the files but documents
+no format. What this module assumes was checked, on 2026-12-03, against public code and
+notes that read the real files, chiefly *terrylica/data-source-manager*
+``docs/api/okx_data_download_guide.md`` (a survey of the CDN) and the URL builders of
+several archive readers:
 
-    <base>/trades/daily/<YYYYMMDD>/<INSTRUMENT>-trades-<YYYY-MM-DD>.zip
+* Layout::
 
-e.g. ``trades/daily/20240115/BTC-USDT-trades-2024-01-15.zip``, one CSV per instrument and day
-with the columns ``trade_id, side, size, price, created_time`` (``created_time`` in ms since
-the epoch; some files add ``instrument_name`` first). No checksum is published: the sha256 of
-the download is recorded, and the zip's CRC-32 detects a corrupt member. OKX cuts some daily
-files at a day boundary other than UTC midnight, so the plan also fetches the first day of
-the next month and every bar is kept in the month it belongs to.
+      <base>/trades/daily/<YYYYMMDD>/<INSTRUMENT>-trades-<YYYY-MM-DD>.zip
+
+  e.g. ``trades/daily/20240115/BTC-USDT-SWAP-trades-2024-01-15.zip``; the same paths are
+  served from ``static.okx.com``. The CDN has no folder listing.
+* Compression and checksums: one CSV per zip; no checksum is published, so the sha256 of
+  the download is recorded and the zip's CRC-32 detects a corrupt member.
+* Header: two spellings are in use. Older files carry bilingual names, ``trade_id/交易id,
+  side/交易方向, size/数量, price/价格, created_time/成交时间`` (the guide above); newer ones
+  English names only, with ``instrument_name`` first and ``price`` before ``size``. The
+  columns are therefore read by name, each name cut at its ``/``; the text is decoded as
+  UTF-8 and, failing that, as GB18030 (a Chinese header written by a Windows tool).
+  ``created_time`` is in ms since the epoch and ``side`` is ``buy``/``sell``, the taker's.
+* Day boundary: not documented. The plan also fetches the first day of the next month, and
+  every bar is kept in the month it belongs to, so a file cut at another hour than UTC
+  midnight (as OKX's UTC+8 business day would) loses no bars.
 
 For swaps and futures ``size`` counts contracts: the base volume is ``size x`` the contract
 value (``contract_value``; 0.01 BTC for BTC-USDT-SWAP, 0.1 ETH for ETH-USDT-SWAP, OKX
@@ -37,6 +49,14 @@ BASE_URL = "https://www.okx.com/cdn/okex/traderecords"
 MARKETS = {"spot": "spot", "swap": "swap", "futures": "futures"}
 KINDS = ("ohlcv",)
 LICENCE = "OKX historical market data (www.okx.com/data-download), see the OKX Terms of Service"
+#: What the format assumed here rests on (recorded in each partition's provenance).
+FORMAT_SOURCE = (
+    "no format description published by OKX; layout and both header spellings checked on "
+    "2026-12-03 against terrylica/data-source-manager (docs/api/okx_data_download_guide.md) "
+    "and public readers of the real files; see riskkit.data.archives.okx"
+)
+#: Columns a trades file must have (after cutting bilingual names at their "/").
+COLUMNS = ("side", "size", "price", "created_time")
 
 #: Contract value of linear USDT swaps, in base units per contract (OKX specifications).
 CONTRACT_VALUE = {"BTC-USDT-SWAP": 0.01, "ETH-USDT-SWAP": 0.1}
@@ -90,8 +110,7 @@ def parse(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Trades of one file: ``price``, ``volume_base``, ``volume_quote``, ``taker_buy``."""
     repairs: list[str] = []
-    raw = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    raw = _read_trades(data, remote)
     value, inverse = _contract_value(remote.symbol)
     price = raw["price"].to_numpy(dtype="float64")
     size = raw["size"].to_numpy(dtype="float64")
@@ -115,6 +134,24 @@ def parse(
         ),
     )
     return trades, repairs
+
+
+def _read_trades(data: bytes, remote: RemoteFile) -> pd.DataFrame:
+    """The CSV of one file with its columns named ``trade_id``, ``side``, ``size``, ..."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    raw = pd.read_csv(io.StringIO(text))
+    # bilingual names ("price/价格") and stray spaces or case: keep the English part
+    raw.columns = [str(c).split("/", 1)[0].strip().lower() for c in raw.columns]
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise ValueError(
+            f"{remote.url}: an OKX trades file needs the columns {list(COLUMNS)}; "
+            f"missing {missing}, got {list(raw.columns)}"
+        )
+    return raw
 
 
 def combine(frames: list[pd.DataFrame], repairs: list[str], *, interval: str) -> pd.DataFrame:

@@ -130,6 +130,7 @@ def load_archive(
             "kind": kind,
             "frequency": prov0["interval"],
             "licence": prov0.get("licence", ""),
+            "format_source": prov0.get("format_source", ""),
             "dataset": str(root / kind),
             "built": summary.get("last_build", {}).get("built", ""),
             "files": files,
