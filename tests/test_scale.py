@@ -9,6 +9,7 @@ durations for the pooled map, and a plain loop of :func:`simulate_liquidation` o
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -315,6 +316,22 @@ def _pool_sizes() -> list[int]:
     from threadpoolctl import threadpool_info
 
     return [int(pool["num_threads"]) for pool in threadpool_info()]
+
+
+def test_local_client_leaves_the_callers_environment_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Regression: Dask's nanny set OMP_NUM_THREADS=1 etc. in the caller's os.environ before
+    # spawning a worker process, and local_client left them there for every later subprocess.
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    with local_client(1) as client:
+        assert os.environ.get("OMP_NUM_THREADS") is None
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+        worker_env = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))
+        assert set(worker_env.values()) == {"1"}  # the worker still got its one thread
+    assert os.environ.get("OMP_NUM_THREADS") is None
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
 
 
 def test_tasks_on_workers_run_with_one_blas_thread(client2: Any) -> None:

@@ -95,6 +95,10 @@ def local_client(
     one thread inside the block and restored after it. So the cores are not oversubscribed
     by numpy's own threads.
 
+    Dask's nanny writes those variables into this process's ``os.environ`` too, before it
+    spawns a worker; ``local_client`` puts back the caller's values once the workers have
+    started and again on exit, so later subprocesses of the caller do not inherit one thread.
+
     Reuse one client for several calls (``client=`` of every :mod:`riskkit.scale` function):
     starting a cluster of worker processes takes about a second.
 
@@ -120,6 +124,43 @@ def local_client(
     distributed = require("distributed", "scale", feature="local_client")
     options.setdefault("dashboard_address", ":0")
     options.setdefault("silence_logs", logging.ERROR)
+    saved = _nanny_environ_saved()
+    try:
+        with _cluster_client(distributed, n_workers, threads_per_worker, processes, options) as c:
+            _restore_environ(saved)  # the workers have their environment; the caller keeps its
+            yield c
+    finally:
+        _restore_environ(saved)
+
+
+def _nanny_environ_saved() -> dict[str, str | None]:
+    """This process's values of the variables Dask's nanny sets in it before spawning workers.
+
+    The nanny writes ``distributed.nanny.pre-spawn-environ`` (``OMP_NUM_THREADS=1``, ...) into
+    the *caller's* ``os.environ``, where every later subprocess would inherit them.
+    """
+    import dask
+
+    keys: set[str] = set()
+    for key in ("distributed.nanny.pre-spawn-environ", "distributed.nanny.environ"):
+        value = dask.config.get(key, default={})
+        if isinstance(value, Mapping):
+            keys.update(str(k) for k in value)
+    return {k: os.environ.get(k) for k in sorted(keys)}
+
+
+def _restore_environ(saved: Mapping[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _cluster_client(
+    distributed: Any, n_workers: int, threads_per_worker: int, processes: bool, options: Any
+) -> Iterator[Any]:
     cluster = distributed.LocalCluster(
         n_workers=int(n_workers),
         threads_per_worker=int(threads_per_worker),
