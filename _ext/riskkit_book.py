@@ -5,7 +5,8 @@ which Jupyter front ends draw natively) plus a PNG. For the HTML book this regis
 mime renderer that turns the spec into a ``<div>`` and a call to the page-global ``vegaEmbed``
 served from the book's own static files (:func:`riskkit.charts.spec_html`), so the published
 pages draw every chart offline, with vega-embed's export menu (SVG/PNG) and the output's PNG in a
-``<noscript>`` for readers without JavaScript. The LaTeX (PDF) build uses the committed PNG of a
+``<noscript>`` for readers without JavaScript (written to a file of ``_images/`` rather than
+inlined: ``_ext/riskkit_book_images.py``). The LaTeX (PDF) build uses the committed PNG of a
 displayed chart; a glued figure carries no PNG, so its spec is drawn to a PNG here with vl-convert.
 
 jupyter-book 1 registers some theme scripts twice (sphinx-thebe's inline ``const THEBE_JS_URL``
@@ -696,6 +697,8 @@ def setup(app: Any) -> dict[str, Any]:
         if not any(p is plugin for p in plugins):
             plugins.append(plugin)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    # inline base64 images (the charts' <noscript> PNGs) become files of _images/ (HTML only)
+    app.setup_extension("riskkit_book_images")
     app.connect("config-inited", _footer)
     app.add_directive("riskkit-run", RunDirective)
     app.add_directive("riskkit-datasets", DatasetsDirective)

@@ -19,7 +19,11 @@ For each page under ``chapters/`` (and the intro page) it asserts that
   linked to sections of the Datasets page that exist, and the "last executed" stamp; the theme's
   download button (.ipynb), repository and issue links; the licence link in the footer.
 * every chart has vega-embed's export menu (SVG and PNG, no editor or source link: they need a
-  network) and a ``<noscript>`` PNG for readers without JavaScript;
+  network) and a ``<noscript>`` PNG for readers without JavaScript, linked as a file of the build
+  (``_images/<sha256[:16]>.png``, see ``_ext/riskkit_book_images.py``) and not inlined: no
+  ``<img>`` of a page holds a ``data:`` URI;
+* with JavaScript off (:func:`check_noscript`) every chart's PNG loads and shows; with it on, the
+  page fetches none of them;
 * every control of an interactive chart (a slider or menu bound to a Vega-Lite parameter) works:
   moving it changes the parameter's signal in the Vega view and what the chart draws (its text
   and mark geometry), and moving it back restores the drawing.
@@ -98,11 +102,12 @@ def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
             around = text[max(0, hit.start() - 60) : hit.end() + 60].replace("\n", " ")
             report.problems.append(f"the page shows {what}: ...{around}...")
     report.charts_expected = len(static.select("div.riskkit-vega"))
-    fallbacks = len(static.select("noscript img.riskkit-vega-fallback"))
-    if fallbacks != report.charts_expected:
+    fallbacks = static.select("noscript img.riskkit-vega-fallback")
+    if len(fallbacks) != report.charts_expected:
         report.problems.append(
-            f"{fallbacks} of {report.charts_expected} charts have a no-JavaScript PNG fallback"
+            f"{len(fallbacks)} of {report.charts_expected} charts have a no-JavaScript PNG fallback"
         )
+    report.problems += fallback_problems(html, static)
     report.math_expected = bool(static.select(".math, span.math, div.math"))
     with tempfile.TemporaryDirectory() as profile:
         cmd = [
@@ -155,6 +160,69 @@ def check_page(chromium: str, html: Path, shots: Path | None) -> PageReport:
         if "CONSOLE" in line and not any(p.search(line) for p in BENIGN_CONSOLE):
             report.problems.append(f"console: {line.strip()[:300]}")
     return report
+
+
+def fallback_images(html: Path, soup: BeautifulSoup) -> list[Path]:
+    """The files of a page's ``<noscript>`` chart PNGs (relative ``src`` resolved)."""
+    return [
+        _target(html, str(img.get("src", "")))[0]
+        for img in soup.select("noscript img.riskkit-vega-fallback")
+        if not str(img.get("src", "")).startswith("data:")
+    ]
+
+
+def fallback_problems(html: Path, soup: BeautifulSoup) -> list[str]:
+    """Inline ``data:`` images, and fallback PNGs that are not a PNG file of the build."""
+    problems = []
+    inline = [img for img in soup.select("img") if str(img.get("src", "")).startswith("data:")]
+    if inline:
+        problems.append(
+            f"{len(inline)} <img> hold an inline data: URI (the book links them as files): "
+            f"{str(inline[0])[:120]}"
+        )
+    for img in soup.select("noscript img.riskkit-vega-fallback"):
+        src = str(img.get("src", ""))
+        if src.startswith("data:"):
+            continue
+        path = _target(html, src)[0]
+        if "://" in src or src.startswith("/") or not path.is_file():
+            problems.append(f"no-JavaScript PNG {src!r} is not a file of the build")
+        elif not path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"):
+            problems.append(f"no-JavaScript PNG {src!r} is not a PNG")
+    return problems
+
+
+NOSCRIPT_JS = """(imgs) => imgs.map((img) => ({
+  src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+  width: img.getBoundingClientRect().width}))"""
+
+
+def check_noscript(pages: list[Path]) -> dict[Path, list[str]]:
+    """Open every page with JavaScript off (Playwright): each chart's ``<noscript>`` PNG must
+    load and be shown, one per chart."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[Path, list[str]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=find_chromium(), args=[f for f in FLAGS if f != "--headless"]
+        )
+        context = browser.new_context(
+            java_script_enabled=False, viewport={"width": 1280, "height": 1000}
+        )
+        page = context.new_page()
+        for html in pages:
+            problems = found.setdefault(html, [])
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            charts = page.locator("div.riskkit-vega").count()
+            images = page.locator("img.riskkit-vega-fallback").evaluate_all(NOSCRIPT_JS)
+            if len(images) != charts:
+                problems.append(f"without JavaScript {len(images)} PNGs show for {charts} charts")
+            for image in images:
+                if not image["loaded"] or not image["width"]:
+                    problems.append(f"without JavaScript the PNG {image['src']} does not show")
+        browser.close()
+    return found
 
 
 def _target(page: Path, href: str) -> tuple[Path, str]:
@@ -356,7 +424,16 @@ def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
             executable_path=find_chromium(), args=[f for f in FLAGS if f != "--headless"]
         )
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
         for html in pages:
+            fallbacks = {
+                p.resolve().as_uri()
+                for p in fallback_images(
+                    html, BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+                )
+            }
+            fetched.clear()
             page.goto(html.resolve().as_uri(), wait_until="load")
             try:
                 page.wait_for_function(
@@ -374,6 +451,11 @@ def check_layout(pages: list[Path], root: Path) -> dict[Path, list[str]]:
                 found.setdefault(html, []).append(f"layout check timed out: {exc}"[:200])
             page.wait_for_timeout(500)
             found.setdefault(html, []).extend(page.evaluate(LAYOUT_JS))
+            wasted = sorted(fallbacks.intersection(fetched))
+            if wasted:
+                found[html].append(
+                    f"with JavaScript on the page fetched {len(wasted)} no-JavaScript PNGs"
+                )
             controls = page.evaluate(CONTROLS_JS)
             found[html].extend(controls["problems"])
             CONTROLS[html] = int(controls["controls"])
@@ -401,9 +483,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     failed = 0
     layout = check_layout(pages, args.html_root)
+    noscript = check_noscript(pages)
     for page in pages:
         rep = check_page(chromium, page, args.screenshots)
         rep.problems += [f"layout: {p}" for p in layout.get(page, [])]
+        rep.problems += [f"no JavaScript: {p}" for p in noscript.get(page, [])]
         if page.parent.name == "chapters":
             rep.problems += [f"apparatus: {p}" for p in check_apparatus(page)]
         status = "ok" if not rep.problems else "FAIL"
