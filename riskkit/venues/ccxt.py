@@ -37,6 +37,7 @@ EXCHANGES: dict[str, tuple[str, ...]] = {
     "dydx": ("dydx",),
     "gate": ("gate",),
     "gateio": ("gate",),
+    "bitget": ("bitget",),
 }
 
 

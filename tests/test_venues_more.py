@@ -1,0 +1,138 @@
+"""Tests of the Bitget, Kraken Futures and GMX v2 venue profiles.
+
+Every expected value cites its source next to it: a venue's worked example, the venue's
+published formula (evaluated by hand in the test, a naive reference), or its contract code.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskkit import venues
+
+BG = venues.get("bitget")
+
+
+# ============================================================================ Bitget
+def _bitget_formula(
+    side: float,
+    entry: float,
+    size: float,
+    margin: float,
+    mmr: float,
+    fee: float,
+    offset: float = 0.0,
+) -> float:
+    # Bitget "Estimated liquidation price" (support article 12560603808759, isolated):
+    # (margin + offset - size x entry x direction) / (size x (MMR + fee - direction));
+    # freqtrade's Bitget.dry_run_liquidation_price (freqtrade/exchange/bitget.py, 23367e1) is the
+    # same expression without the offset.
+    return (margin + offset - size * entry * side) / (size * (mmr + fee - side))
+
+
+def test_bitget_maintenance_worked_example() -> None:
+    # Bitget, "Bitget to update maintenance margin calculation for classic account futures"
+    # (support article 12560603841952): 3 BTC at a mark of 110,000 USDT, fee 0.06%.
+    old = BG.maintenance_margin("BTCUSDT", 3.0, 110_000.0, as_of="2025-10-01")
+    new = BG.maintenance_margin("BTCUSDT", 3.0, 110_000.0, as_of="2025-11-10")
+    assert old == pytest.approx(1848.0, abs=1e-9)  # page: 330,000 x (0.50% + 0.06%) = 1,848
+    assert new == pytest.approx(1648.0, abs=1e-9)  # page: 920 + 728 = 1,648
+    with pytest.raises(ValueError, match="as_of must not precede"):
+        BG.maintenance_margin("BTCUSDT", 3.0, 110_000.0, as_of="2025-01-01")
+
+
+def test_bitget_tier_selection_from_notional() -> None:
+    # BTCUSDT table of Bitget's 2025-09-26 announcement (article 12560603838668)
+    t_old = BG.tiers("BTCUSDT", as_of="2025-10-01")
+    t_new = BG.tiers("BTC/USDT:USDT")
+    assert t_old.lookup(150_000.0) == (0.004, 0.0)
+    assert t_old.lookup(330_000.0) == (0.005, 0.0)  # whole position at tier 2 before 2025-11-10
+    assert t_new.lookup(330_000.0) == pytest.approx((0.005, 200.0))  # 200,000 x (0.5% - 0.4%)
+    assert t_new.lookup(2_000_000.0) == pytest.approx((0.007, 2_200.0))  # + 1e6 x 0.2%
+    assert BG.initial_margin_rate("BTCUSDT", 100_000.0) == pytest.approx(1 / 150)
+    assert BG.initial_margin_rate("ETHUSDT", 2_000_000.0) == pytest.approx(1 / 75)
+
+
+@pytest.mark.parametrize("side", [1.0, -1.0])
+def test_bitget_liquidation_matches_published_formula_tier1(side: float) -> None:
+    # 1 BTC at 100,000 with 10,000 USDT isolated margin: tier 1 (0.40%), fee 0.06%
+    got = BG.liquidation_price("BTCUSDT", side, 100_000.0, 1.0, 10_000.0)
+    exp = _bitget_formula(side, 100_000.0, 1.0, 10_000.0, 0.004, 0.0006)
+    assert got == pytest.approx(exp, rel=1e-12)
+    assert got == pytest.approx(90_415.9132 if side > 0 else 109_496.3169, abs=1e-3)
+
+
+def test_bitget_liquidation_with_offset_and_both_rules() -> None:
+    # 30 BTC long at 100,000 with 300,000 USDT: the notional at liquidation (~2.7M) is in tier 3
+    # (0.70%); offset A = 2,200 after 2025-11-10 and 0 before (whole-position rule).
+    new = BG.liquidation_price("BTCUSDT", "long", 100_000.0, 30.0, 300_000.0)
+    old = BG.liquidation_price("BTCUSDT", "long", 100_000.0, 30.0, 300_000.0, as_of="2025-10-01")
+    assert new == pytest.approx(_bitget_formula(1, 1e5, 30, 3e5, 0.007, 0.0006, 2_200.0))
+    assert old == pytest.approx(_bitget_formula(1, 1e5, 30, 3e5, 0.007, 0.0006, 0.0))
+    assert new < old  # the deduction lowers maintenance, so a long is liquidated lower
+    # a user's fee rate replaces the default
+    own = BG.liquidation_price("BTCUSDT", "long", 100_000.0, 1.0, 10_000.0, fee_rate=0.0004)
+    assert own == pytest.approx(_bitget_formula(1, 1e5, 1, 1e4, 0.004, 0.0004))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    entry=st.floats(1_000.0, 200_000.0),
+    lev=st.floats(1.5, 100.0),
+    size=st.floats(0.01, 500.0),
+    side=st.sampled_from([1.0, -1.0]),
+)
+def test_bitget_equity_equals_maintenance_at_liquidation(
+    entry: float, lev: float, size: float, side: float
+) -> None:
+    margin = entry * size / lev
+    p = float(BG.liquidation_price("ETHUSDT", side, entry, size, margin))
+    if math.isnan(p):
+        return
+    equity = margin + side * size * (p - entry)
+    mm = float(BG.maintenance_margin("ETHUSDT", size, p))
+    assert equity == pytest.approx(mm, rel=1e-7, abs=1e-6 * entry * size)
+
+
+def test_bitget_position_from_ccxt() -> None:
+    # a ccxt unified position in the shape of ccxt's bitget parsePosition (collateral includes
+    # unrealised PnL); riskkit's price equals the profile's for the margin at entry
+    pos = {
+        "symbol": "BTC/USDT:USDT",
+        "side": "long",
+        "contracts": 1.0,
+        "contractSize": 1.0,
+        "entryPrice": 100_000.0,
+        "markPrice": 101_000.0,
+        "collateral": 11_000.0,
+        "unrealizedPnl": 1_000.0,
+        "marginMode": "isolated",
+        "liquidationPrice": 90_415.91,
+    }
+    chk = venues.position_from_ccxt(pos, "bitget")
+    assert chk.venue == "bitget" and chk.margin == 10_000.0
+    assert chk.liquidation_price == pytest.approx(_bitget_formula(1, 1e5, 1, 1e4, 0.004, 0.0006))
+    assert abs(chk.relative_difference) < 1e-6
+
+
+# ============================================================================ every new profile
+@pytest.mark.parametrize("name", ["bitget"])
+def test_new_profiles_have_btc_and_eth_with_ccxt_symbols(name: str) -> None:
+    v = venues.get(name)
+    ccxt = [m.ccxt_symbol for m in v.markets]
+    assert any(c.startswith("BTC/") for c in ccxt) and any(c.startswith("ETH/") for c in ccxt)
+    for m in v.markets:
+        assert m.snapshots, (name, m.symbol)
+        long = v.liquidation_price(
+            m.symbol,
+            "long",
+            2_000.0,
+            1.0 if m.contract == "linear" else 2_000.0,
+            200.0 if m.contract == "linear" else 0.1,
+        )
+        assert 0.0 < float(np.asarray(long)) < 2_000.0
