@@ -120,8 +120,63 @@ def test_bitget_position_from_ccxt() -> None:
     assert abs(chk.relative_difference) < 1e-6
 
 
+# ============================================================================ Kraken Futures
+KF = venues.get("kraken-futures")
+
+
+def test_kraken_maintenance_fixed_at_entry_by_level() -> None:
+    # Kraken multi-collateral margin schedule (support article 360022632452), Class A: MM 1% up
+    # to 1,000,000 USD, 2% to 2,000,000; "margin percentages ... at entry price".
+    small = KF.maintenance_margin("PF_XBTUSD", 1.0, 80_000.0, entry_price=100_000.0)
+    assert small == pytest.approx(1_000.0)  # 100,000 x 1%, whatever the mark
+    big = KF.maintenance_margin("BTC/USD:USD", 15.0, 90_000.0, entry_price=100_000.0)
+    assert big == pytest.approx(30_000.0)  # 1,500,000 in Level II: x 2%
+    with pytest.raises(ValueError, match="entry_price is required"):
+        KF.maintenance_margin("PF_XBTUSD", 1.0, 80_000.0)
+
+
+def test_kraken_tier_selection_from_notional() -> None:
+    t = KF.tiers("PF_ETHUSD")
+    assert t.lookup(999_999.0) == (0.01, 0.0)
+    assert t.lookup(3_000_000.0) == (0.025, 0.0)
+    assert t.lookup(100_000_000.0) == (0.25, 0.0)
+    assert KF.initial_margin_rate("PF_ETHUSD", 7_000_000.0) == pytest.approx(0.10)  # IM 10%
+
+
+@pytest.mark.parametrize(
+    ("symbol", "side", "size", "margin"),
+    [
+        ("PF_XBTUSD", 1.0, 1.0, 10_000.0),
+        ("PF_XBTUSD", -1.0, 1.0, 10_000.0),
+        ("PF_XBTUSD", 1.0, 15.0, 150_000.0),
+        ("PI_XBTUSD", 1.0, 100_000.0, 0.1),
+        ("PI_XBTUSD", -1.0, 100_000.0, 0.1),
+    ],
+)
+def test_kraken_liquidation_matches_fixed_maintenance_formula(
+    symbol: str, side: float, size: float, margin: float
+) -> None:
+    # naive reference: equity at P equals the maintenance fixed at entry (no fee reserved)
+    e = 100_000.0
+    m = KF.market(symbol)
+    v_e = size * e if m.contract == "linear" else size / e
+    mmr = 0.01 if v_e <= 1_000_000.0 or m.contract == "inverse" else 0.02
+    mm = v_e * mmr
+    if m.contract == "linear":
+        exp = e - side * (margin - mm) / size
+    else:
+        exp = size / (size / e + side * (margin - mm))
+    got = KF.liquidation_price(symbol, side, e, size, margin)
+    assert got == pytest.approx(exp, rel=1e-12)
+
+
+def test_kraken_rejects_a_fee_rate() -> None:
+    with pytest.raises(ValueError, match="reserves no fee"):
+        KF.liquidation_price("PF_XBTUSD", "long", 1e5, 1.0, 1e4, fee_rate=0.0005)
+
+
 # ============================================================================ every new profile
-@pytest.mark.parametrize("name", ["bitget"])
+@pytest.mark.parametrize("name", ["bitget", "kraken-futures"])
 def test_new_profiles_have_btc_and_eth_with_ccxt_symbols(name: str) -> None:
     v = venues.get(name)
     ccxt = [m.ccxt_symbol for m in v.markets]

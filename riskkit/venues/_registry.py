@@ -28,6 +28,7 @@ _FAMILIES = (
     "dydx",
     "gate",
     "bitget",
+    "kraken",
 )
 
 

@@ -38,6 +38,7 @@ EXCHANGES: dict[str, tuple[str, ...]] = {
     "gate": ("gate",),
     "gateio": ("gate",),
     "bitget": ("bitget",),
+    "krakenfutures": ("kraken-futures",),
 }
 
 
