@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskkit import venues
+from riskkit.venues import gmx as gmx_mod
 
 BG = venues.get("bitget")
 
@@ -78,6 +79,18 @@ def test_bitget_liquidation_with_offset_and_both_rules() -> None:
     # a user's fee rate replaces the default
     own = BG.liquidation_price("BTCUSDT", "long", 100_000.0, 1.0, 10_000.0, fee_rate=0.0004)
     assert own == pytest.approx(_bitget_formula(1, 1e5, 1, 1e4, 0.004, 0.0004))
+
+
+def test_bitget_whole_position_rule_liquidates_a_short_at_the_tier_floor() -> None:
+    # Before 2025-11-10 the whole value takes its tier's rate (Bitget page 12560603841952), so
+    # maintenance jumps at 200,000 USDT. Short 2 BTC at 99,000 with 3,000 USDT: tier 1's price
+    # (~100,039.8) lies above the floor and tier 2's (~99,940.3) below it; at 100,000 equity
+    # 1,000 is above 200,000 x 0.46% = 920 and below 200,000 x 0.56% = 1,120.
+    p = BG.liquidation_price("BTCUSDT", "short", 99_000.0, 2.0, 3_000.0, as_of="2025-10-01")
+    assert p == pytest.approx(100_000.0, rel=1e-12)
+    # after the change the table is continuous: the tier-2 equation with the 200 deduction
+    new = BG.liquidation_price("BTCUSDT", "short", 99_000.0, 2.0, 3_000.0)
+    assert new == pytest.approx(_bitget_formula(-1, 99_000.0, 2.0, 3_000.0, 0.005, 0.0006, 200.0))
 
 
 @settings(max_examples=60, deadline=None)
@@ -175,8 +188,81 @@ def test_kraken_rejects_a_fee_rate() -> None:
         KF.liquidation_price("PF_XBTUSD", "long", 1e5, 1.0, 1e4, fee_rate=0.0005)
 
 
+# ============================================================================ GMX v2
+GMX = venues.get("gmx-v2")
+BTC_GMX = "BTC/USD:USDC"
+
+
+def _gmx_remaining(
+    side: float, e: float, s_usd: float, c: float, p: float, f: float, other: float = 0.0
+) -> float:
+    # gmx-synthetics PositionUtils.isPositionLiquidatable (a5c0c88): collateral + PnL + impact
+    # - closing costs, with PnL = sizeInTokens x P - sizeInUsd for a long (sign flipped short)
+    return c + side * s_usd * (p / e - 1.0) - f * s_usd + other
+
+
+def test_gmx_worked_example_from_the_contract() -> None:
+    # BTC/USD [WBTC.e-USDC] on Arbitrum: minCollateralFactorForLiquidation 0.5%, position fee
+    # factor 0.06% (config/markets.ts, a5c0c88). 100,000 USD long at 100,000 with 10,000 USDC:
+    # remaining = 10,000 + (P - 100,000) - 60 = 0.5% x 100,000 at P = 90,560.
+    p = gmx_mod.liquidation_price(BTC_GMX, "long", 100_000.0, 100_000.0, 10_000.0)
+    assert p == pytest.approx(90_560.0, abs=1e-6)
+    assert _gmx_remaining(1, 1e5, 1e5, 1e4, p, 0.0006) == pytest.approx(0.005 * 1e5)
+    # the profile alone gives the same price (size in tokens = sizeInUsd / entry)
+    assert GMX.liquidation_price(BTC_GMX, "long", 1e5, 1.0, 1e4) == pytest.approx(p)
+    # maintenance is fixed at open: (mu + f) x sizeInUsd whatever the oracle price
+    mm = GMX.maintenance_margin(BTC_GMX, 1.0, 80_000.0, entry_price=1e5)
+    assert mm == pytest.approx(560.0)
+    # 200 USD of pending borrowing fee move the price up by 200 / 1 token
+    p_fee = gmx_mod.liquidation_price(BTC_GMX, "long", 1e5, 1e5, 1e4, borrowing_fee_usd=200.0)
+    assert p_fee == pytest.approx(90_760.0)
+
+
+def test_gmx_price_impact_and_fee_inputs() -> None:
+    base = gmx_mod.liquidation_price("ETH/USD:USDC", "short", 3_000.0, 30_000.0, 3_000.0)
+    pos = gmx_mod.liquidation_price(
+        "ETH/USD:USDC", "short", 3_000.0, 30_000.0, 3_000.0, price_impact_usd=50.0
+    )
+    neg = gmx_mod.liquidation_price(
+        "ETH/USD:USDC", "short", 3_000.0, 30_000.0, 3_000.0, price_impact_usd=-50.0
+    )
+    assert pos == base  # positive impact is set to 0 by the contract
+    assert neg == pytest.approx(base - 50.0 / 10.0)  # 10 tokens: a short is liquidated lower
+    cheap = gmx_mod.liquidation_price(
+        "ETH/USD:USDC", "short", 3_000.0, 30_000.0, 3_000.0, fee_rate=0.0004
+    )
+    assert cheap == pytest.approx(base + 0.0002 * 30_000.0 / 10.0)
+    with pytest.raises(ValueError, match="borrowing_fee_usd must be >= 0"):
+        gmx_mod.liquidation_price(BTC_GMX, "long", 1e5, 1e5, 1e4, borrowing_fee_usd=-1.0)
+    with pytest.raises(ValueError, match="min_collateral_factor must be in"):
+        gmx_mod.liquidation_price(BTC_GMX, "long", 1e5, 1e5, 1e4, min_collateral_factor=5.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    entry=st.floats(100.0, 200_000.0),
+    lev=st.floats(1.5, 150.0),
+    s_usd=st.floats(1_000.0, 5e6),
+    side=st.sampled_from(["long", "short"]),
+    fees=st.floats(0.0, 0.3),
+)
+def test_gmx_price_is_where_the_contract_check_flips(
+    entry: float, lev: float, s_usd: float, side: str, fees: float
+) -> None:
+    c = s_usd / lev
+    borrow = fees * c * 0.1
+    p = float(gmx_mod.liquidation_price(BTC_GMX, side, entry, s_usd, c, borrowing_fee_usd=borrow))
+    if math.isnan(p) or p <= 0:
+        return
+    sgn = 1.0 if side == "long" else -1.0
+    worse, better = p * (1 - sgn * 1e-6), p * (1 + sgn * 1e-6)
+    kw = {"borrowing_fee_usd": borrow}
+    assert gmx_mod.is_liquidatable(BTC_GMX, side, entry, s_usd, c, worse, **kw)
+    assert not gmx_mod.is_liquidatable(BTC_GMX, side, entry, s_usd, c, better, **kw)
+
+
 # ============================================================================ every new profile
-@pytest.mark.parametrize("name", ["bitget", "kraken-futures"])
+@pytest.mark.parametrize("name", ["bitget", "kraken-futures", "gmx-v2"])
 def test_new_profiles_have_btc_and_eth_with_ccxt_symbols(name: str) -> None:
     v = venues.get(name)
     ccxt = [m.ccxt_symbol for m in v.markets]

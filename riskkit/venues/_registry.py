@@ -29,6 +29,7 @@ _FAMILIES = (
     "gate",
     "bitget",
     "kraken",
+    "gmx",
 )
 
 
