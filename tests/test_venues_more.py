@@ -113,8 +113,9 @@ def test_bitget_equity_equals_maintenance_at_liquidation(
 
 
 def test_bitget_position_from_ccxt() -> None:
-    # a ccxt unified position in the shape of ccxt's bitget parsePosition (collateral includes
-    # unrealised PnL); riskkit's price equals the profile's for the margin at entry
+    # ccxt ts/src/bitget.ts parsePosition (commit 003b215): an isolated position's collateral is
+    # marginSize + unrealizedPL, so position_from_ccxt's collateral - unrealizedPnl is marginSize
+    # (the margin at entry) with no Bitget hook; riskkit's price is the profile's for it
     pos = {
         "symbol": "BTC/USDT:USDT",
         "side": "long",
