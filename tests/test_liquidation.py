@@ -755,6 +755,10 @@ def _naive_tiered(s: float, e: float, q: float, m_: float, t: MarginTiers) -> fl
                 )
             )
         return float(liquidation_price(s, e, q, m_, r, a, t.contract))
+    # every tier whose own price falls in it, and (tables whose maintenance jumps at a floor F,
+    # amounts not from the cum recursion) every F where the lower tier's price lies beyond F
+    # and the upper tier's before it: maintenance jumps past equity at F itself
+    found = []
     for k in range(t.n_tiers):
         p = float(
             liquidation_price(
@@ -764,8 +768,37 @@ def _naive_tiered(s: float, e: float, q: float, m_: float, t: MarginTiers) -> fl
         with np.errstate(divide="ignore"):
             v = q * p if linear else (q / p if p > 0 else np.inf)
         if tier_of(v) == k:
-            return p
-    raise AssertionError("no consistent tier")  # pragma: no cover
+            found.append(p)
+        if k:
+            f = float(t.notional_floor[k])
+            lower = float(
+                liquidation_price(
+                    s,
+                    e,
+                    q,
+                    m_,
+                    t.maintenance_margin_rate[k - 1],
+                    t.maintenance_amount[k - 1],
+                    t.contract,
+                )
+            )
+            with np.errstate(divide="ignore"):
+                v_lower = q * lower if linear else (q / lower if lower > 0 else np.inf)
+            if v_lower >= f > v:
+                found.append(f / q if linear else q / f)
+    if not found:
+        raise AssertionError("no consistent tier")  # pragma: no cover
+    # continuous tables have one; with jumps the position meets the first one on its way from
+    # entry (the highest below entry for a long, the lowest above it for a short), or, already
+    # short of margin at entry, the nearest one on the other side
+    v_e = q * e if linear else q / e
+    k_e = tier_of(v_e)
+    short_at_entry = m_ < v_e * t.maintenance_margin_rate[k_e] - t.maintenance_amount[k_e]
+    adverse = [p for p in found if (p <= e if s > 0 else p >= e)]
+    other = [p for p in found if p not in adverse]
+    if adverse and not (short_at_entry and other):
+        return max(adverse) if s > 0 else min(adverse)
+    return min(other) if s > 0 else max(other)
 
 
 def _tables() -> list[MarginTiers]:

@@ -315,6 +315,14 @@ def _tiered_walk(
         kk = ks + np.sign(target - ks).astype(np.intp)
         kf[sub] = kk
         pf[sub] = _kernel(sf[sub], ef[sub], qf[sub], mf[sub], rate[kk], amount[kk], linear)
+    if sub.size:
+        # still inconsistent after the walk: the two tiers around a floor F point at each other
+        # (equity is above the lower tier's maintenance at F and below the upper tier's), so
+        # maintenance jumps past equity at F itself and the position is liquidated there
+        up = np.maximum(kf[sub], tier_of(notional_at(qf[sub], pf[sub])))
+        kf[sub] = up
+        with np.errstate(divide="ignore"):
+            pf[sub] = floor[up] / qf[sub] if linear else qf[sub] / floor[up]
     at_last = np.flatnonzero(kf == last)
     beyond = at_last[notional_at(qf[at_last], pf[at_last]) >= cap[last]]
     if beyond.size:

@@ -18,7 +18,19 @@ __all__ = ["available", "get"]
 
 logger = logging.getLogger(__name__)
 
-_FAMILIES = ("binance", "bybit", "okx", "bitmex", "deribit", "hyperliquid", "dydx", "gate")
+_FAMILIES = (
+    "binance",
+    "bybit",
+    "okx",
+    "bitmex",
+    "deribit",
+    "hyperliquid",
+    "dydx",
+    "gate",
+    "bitget",
+    "kraken",
+    "gmx",
+)
 
 
 def _tiers_from_rows(
@@ -145,7 +157,7 @@ def available() -> list[str]:
     --------
     >>> from riskkit import venues
     >>> venues.available()[:3]
-    ['binance-coinm', 'binance-usdm', 'bitmex']
+    ['binance-coinm', 'binance-usdm', 'bitget']
     """
     return sorted(_profiles())
 

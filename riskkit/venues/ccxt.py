@@ -37,6 +37,8 @@ EXCHANGES: dict[str, tuple[str, ...]] = {
     "dydx": ("dydx",),
     "gate": ("gate",),
     "gateio": ("gate",),
+    "bitget": ("bitget",),
+    "krakenfutures": ("kraken-futures",),
 }
 
 
