@@ -10,9 +10,12 @@ and reports a Monte Carlo standard error (:class:`MonteCarloLiquidation`).
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +25,7 @@ import pandas as pd
 from riskkit._boundary import warn_garch_boundary
 from riskkit._compat import require
 from riskkit._errors import scalar_array
-from riskkit._random import PathStreams, Seed
+from riskkit._random import PathStreams, Seed, as_seed_sequence
 from riskkit._validation import as_float_array, check_option, check_positive, check_time_index
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._bridge import _QUANTUM, _bridge_accumulate, _running_bridge_min
@@ -273,8 +276,11 @@ def _simulate_chunk(
     return z, unit2
 
 
-#: Paths whose GARCH recursion runs at once: a few columns of that many rows stay in cache.
-_GARCH_ROWS = 1024
+#: Paths per block: each block draws every variate from its own streams
+#: (:class:`~riskkit._random.PathStreams`) and is one task of the thread pool, so the result
+#: does not depend on how many threads run the blocks. A GARCH block's recursion runs over
+#: bars on all its paths at once (a few columns of that many rows stay in cache).
+_BLOCK = 1024
 
 #: Bars x paths scored at once: a tile's few arrays (2**15 doubles, 256 kB each) stay in a
 #: core's cache, where the dozen passes of the bridge minimum cost little.
@@ -315,6 +321,68 @@ def _score_tile(
     else:
         low = np.minimum.accumulate(level, axis=1, out=level)
     sums += (low[:, horizons - 1][:, None, :] <= barrier[None, :, None]).sum(axis=0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything a block of paths needs; :meth:`block` is the thread pool's task."""
+
+    model: str
+    prm: Mapping[str, float]
+    root: np.random.SeedSequence
+    steps: int
+    initial_variance: np.ndarray | None
+    funding: float
+    sign: float
+    barrier: np.ndarray
+    horizons: np.ndarray
+    monitoring: str
+    n_paths: int
+    chunk_size: int
+
+    def block(self, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sums over the paths of block ``b`` of the scores and of their squares.
+
+        The block has its own :class:`~riskkit._random.PathStreams` (the same generators as
+        any other instance with the same root), so blocks can run in any order, on any
+        thread. It is cut where chunks start (``chunk_size`` bounds a GARCH sub-block) and
+        then into tiles; a path's numbers and score do not depend on the cuts.
+        """
+        first, stop = b * _BLOCK, min(self.n_paths, (b + 1) * _BLOCK)
+        streams = PathStreams(self.root, _KINDS, block=_BLOCK)
+        shape = (self.barrier.size, self.horizons.size)
+        if self.monitoring == "bridge_conditional":
+            sums, sumsq = np.zeros(shape, dtype=object), np.zeros(shape, dtype=object)
+        else:
+            sums = sumsq = np.zeros(shape, dtype=np.int64)
+        cs = self.chunk_size
+        cuts = sorted({first, stop, *range(-(-first // cs) * cs, stop, cs)})
+        tile = max(1, _TILE_ELEMENTS // self.steps)
+        for lo, hi in itertools.pairwise(cuts):
+            if self.model == "garch_t":
+                x_g, v_g = _simulate_chunk(self.model, self.prm, streams, lo, hi - lo,
+                                           self.steps, self.initial_variance)  # fmt: skip
+                var_g = np.asarray(v_g)  # (n, steps) for GARCH
+            for start in range(lo, hi, tile):
+                end = min(hi, start + tile)
+                var: np.ndarray | float
+                if self.model == "garch_t":
+                    x, var = x_g[start - lo : end - lo], var_g[start - lo : end - lo]
+                else:
+                    x, var = _simulate_chunk(self.model, self.prm, streams, start, end - start,
+                                             self.steps)  # fmt: skip
+                _score_tile(x, var, self.funding, self.sign, self.barrier, self.horizons,
+                            self.monitoring, streams, start, sums, sumsq)  # fmt: skip
+        return sums, sumsq
+
+
+def _default_threads() -> int:
+    """2, or the number of cores this process may use if that is fewer."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
 
 
 class _ProbabilityGrid:
@@ -432,6 +500,7 @@ def simulate_liquidation(
     funding_rate: float = 0.0,
     side: str = "long",
     maintenance_margin_rate: float = 0.005,
+    n_threads: int | None = None,
 ) -> MonteCarloLiquidation:
     """Monte Carlo probability that an isolated position is liquidated within each horizon.
 
@@ -454,7 +523,7 @@ def simulate_liquidation(
         Paths simulated per step of the progress bar. Paths are drawn and scored in tiles of
         at most ``2**15 / max(horizon)`` paths (``garch_t``: blocks of at most
         ``min(chunk_size, 1024)`` paths, whose recursion runs over bars), so peak memory is a
-        few MB (about 20 MB for ``garch_t`` at 720 bars) whatever ``n_paths``. The result
+        few MB per thread (about 20 MB for ``garch_t`` at 720 bars) whatever ``n_paths``. The result
         does not depend on ``chunk_size``, bit for bit.
     seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness: an int or SeedSequence is the root of the streams (the same seed gives the
@@ -481,6 +550,13 @@ def simulate_liquidation(
         Direction of the position.
     maintenance_margin_rate : float
         Maintenance margin as a fraction of notional, in [0, 1).
+    n_threads : int, optional
+        Threads that simulate the blocks of 1,024 paths (numpy's generators and ufuncs release
+        the GIL on bulk arrays, so two threads use two cores). Default: 2, or 1 on a machine
+        with one core. The result does not depend on ``n_threads``, bit for bit: every block
+        draws from its own streams and adds integer counts (fixed-point integers for
+        ``"bridge_conditional"``). Peak memory grows with the threads (a GARCH block is about
+        20 MB at 720 bars).
 
     Returns
     -------
@@ -561,7 +637,9 @@ def simulate_liquidation(
     levs, _ = _leverages(leverage)
     hz = _horizons(horizon)
     f = float(scalar_array(funding_rate, "funding_rate"))
-    for name, val in (("n_paths", n_paths), ("chunk_size", chunk_size)):
+    if n_threads is None:
+        n_threads = _default_threads()
+    for name, val in (("n_paths", n_paths), ("chunk_size", chunk_size), ("n_threads", n_threads)):
         if not isinstance(val, int | np.integer) or isinstance(val, bool):
             raise TypeError(f"{name} must be an integer; got {type(val).__name__} {val!r}")
         if val < 1:
@@ -596,7 +674,7 @@ def simulate_liquidation(
         check_positive(init_var, "initial_variance")
     barrier = _log_barrier(levs, sign, m)  # oriented: hit when sign * X <= barrier
     steps = int(hz.max())
-    streams = PathStreams(seed, _KINDS)
+    root = as_seed_sequence(seed)
     conditional = monitoring == "bridge_conditional"
     if conditional:  # fixed-point integer sums (see _bridge_accumulate)
         sums: np.ndarray = np.zeros((levs.size, hz.size), dtype=object)
@@ -604,36 +682,39 @@ def simulate_liquidation(
     else:  # 0/1 scores: integer counts (sumsq is the same)
         sums = np.zeros((levs.size, hz.size), dtype=np.int64)
         sumsq = sums
-    tile = max(1, _TILE_ELEMENTS // steps)
     n_chunks = -(-n_paths // chunk_size)
-    chunks = range(n_chunks)
+    n_blocks = -(-n_paths // _BLOCK)
+    job = _Job(model, {str(k): float(v) for k, v in prm.items()}, root, steps, init_var, f,
+               sign, barrier, hz, monitoring, n_paths, int(chunk_size))  # fmt: skip
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        chunks = tqdm(chunks, desc="paths", unit="chunk")
+        bar = tqdm(total=n_chunks, desc="paths", unit="chunk")
     t0 = time.perf_counter()
-    prm_map = {str(k): float(v) for k, v in prm.items()}
-    for c in chunks:
-        first = c * chunk_size
-        stop = min(n_paths, first + chunk_size)
-        # GARCH runs its recursion over bars on blocks of up to _GARCH_ROWS paths; the other
-        # models are drawn tile by tile, small enough for the core's cache (a path's numbers
-        # are the same either way)
-        for g_start in range(first, stop, _GARCH_ROWS if model == "garch_t" else stop - first):
-            g_stop = min(stop, g_start + _GARCH_ROWS) if model == "garch_t" else stop
-            if model == "garch_t":
-                x_g, v_g = _simulate_chunk(model, prm_map, streams, g_start, g_stop - g_start,
-                                           steps, init_var)  # fmt: skip
-                var_g = np.asarray(v_g)  # (n, steps) for GARCH
-            for start in range(g_start, g_stop, tile):
-                end = min(g_stop, start + tile)
-                var: np.ndarray | float
-                if model == "garch_t":
-                    x = x_g[start - g_start : end - g_start]
-                    var = var_g[start - g_start : end - g_start]
-                else:
-                    x, var = _simulate_chunk(model, prm_map, streams, start, end - start, steps)
-                _score_tile(x, var, f, sign, barrier, hz, monitoring, streams, start, sums, sumsq)
+    done = 0
+    workers = min(int(n_threads), n_blocks)
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        results = (
+            map(job.block, range(n_blocks))
+            if pool is None
+            else pool.map(job.block, range(n_blocks))
+        )
+        for b, (s1, s2) in enumerate(results):  # block order, whatever order they finished in
+            sums += s1
+            if conditional:
+                sumsq += s2
+            if bar is not None:  # chunks completed so far
+                paths_done = min(n_paths, (b + 1) * _BLOCK)
+                now = n_chunks if paths_done == n_paths else paths_done // chunk_size
+                bar.update(now - done)
+                done = now
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
     elapsed = time.perf_counter() - t0
     if conditional:
         p = sums.astype(np.float64) * _QUANTUM / n_paths
