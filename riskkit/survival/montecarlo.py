@@ -248,7 +248,6 @@ def _simulate_chunk(
         return z, var
     # GARCH: u_k = (nu-2)/(nu W_k) is the variance of the unit-variance t draw given W_k, so
     # v_k = s2_k u_k, eps_k = sqrt(v_k) z_k and s2_{k+1} = omega + s2_k (beta + alpha u_k z_k^2)
-    unit2 = np.divide(half - 1.0, g, out=g)
     if initial_variance is None:
         s2 = np.full(n, prm["sigma2_last"])
     else:
@@ -260,21 +259,33 @@ def _simulate_chunk(
 
         streams.fill("initial", idx, start, draw_index)
         s2 = initial_variance[idx]
-    omega, alpha, beta = prm["omega"], prm["alpha"], prm["beta"]
-    growth = np.multiply(z, z)
-    growth *= unit2
-    growth *= alpha
-    growth += beta
-    for k in range(steps):  # columns of a block of rows stay in cache from one bar to the next
-        v = unit2[:, k]
-        v *= s2  # this bar's variance
-        s2 *= growth[:, k]
-        s2 += omega
-    np.sqrt(unit2, out=growth)
-    z *= growth
-    z += prm["mu"]
+    omega, alpha, beta, mu = prm["omega"], prm["alpha"], prm["beta"], prm["mu"]
+    unit2 = g
+    growth = np.empty((n, min(steps, _PANEL)))
+    # panels of bars: the element-wise passes before and after the recursion run on a panel
+    # that is still in cache (the same operations in the same order as on whole arrays)
+    for k0 in range(0, steps, _PANEL):
+        k1 = min(steps, k0 + _PANEL)
+        zp, up, gp = z[:, k0:k1], unit2[:, k0:k1], growth[:, : k1 - k0]
+        np.divide(half - 1.0, up, out=up)
+        np.multiply(zp, zp, out=gp)
+        gp *= up
+        gp *= alpha
+        gp += beta
+        for k in range(k1 - k0):  # a column of the panel per bar
+            v = up[:, k]
+            v *= s2  # this bar's variance
+            s2 *= gp[:, k]
+            s2 += omega
+        np.sqrt(up, out=gp)
+        zp *= gp
+        zp += mu
     return z, unit2
 
+
+#: Bars per panel of the GARCH recursion: a block's panel (1,024 x 32 doubles, 256 kB) stays in
+#: cache between the element-wise passes and the recursion over its bars.
+_PANEL = 32
 
 #: Paths per block: each block draws every variate from its own streams
 #: (:class:`~riskkit._random.PathStreams`) and is one task of the thread pool, so the result
