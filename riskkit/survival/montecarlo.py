@@ -221,9 +221,11 @@ def _simulate_chunk(
     n: int,
     steps: int,
     initial_variance: np.ndarray | None = None,
+    work: _Work | None = None,
 ) -> tuple[np.ndarray, np.ndarray | float]:
     """Per-bar log returns (n, steps) of paths ``start .. start + n - 1`` and each bar's
-    diffusion variance (array or scalar).
+    diffusion variance (array or scalar), in the memory of ``work`` if given (its first
+    ``n`` rows; not for ``garch_t``, whose block is larger than a tile).
 
     Student-t draws are generated as normal variance mixtures, :math:`t_\\nu = Z/\\sqrt{W}`
     with :math:`W \\sim \\chi^2_\\nu/\\nu = \\Gamma(\\nu/2, 1)/(\\nu/2)`, so every bar is a
@@ -231,7 +233,7 @@ def _simulate_chunk(
     variate comes from its own stream per block of paths (:class:`~riskkit._random.PathStreams`),
     so a path's numbers do not depend on the chunk it is simulated in.
     """
-    z = np.empty((n, steps))
+    z = np.empty((n, steps)) if work is None else work.z[:n]
     streams.fill("normal", z, start, _normal)
     if model == "normal":
         sig = prm["sigma"]
@@ -239,11 +241,11 @@ def _simulate_chunk(
         z += prm["mu"]
         return z, sig * sig
     half = 0.5 * prm["nu"]
-    g = np.empty((n, steps))  # Gamma(nu/2, 1) = (nu/2) W
+    g = np.empty((n, steps)) if work is None else work.g[:n]  # Gamma(nu/2, 1) = (nu/2) W
     streams.fill("mixing", g, start, lambda gen, out: gen.standard_gamma(half, out=out))
     if model == "student_t":
         var = np.divide(prm["scale"] ** 2 * half, g, out=g)
-        z *= np.sqrt(var)
+        z *= np.sqrt(var, out=None if work is None else work.level[:n])
         z += prm["mu"]
         return z, var
     # GARCH: u_k = (nu-2)/(nu W_k) is the variance of the unit-variance t draw given W_k, so
@@ -310,28 +312,42 @@ def _score_tile(
     start: int,
     sums: np.ndarray,
     sumsq: np.ndarray,
+    work: _Work | None = None,
 ) -> None:
     """Add the scores of the paths ``start, start + 1, ...`` whose per-bar returns are ``x``.
 
-    ``x`` is overwritten. Bridge and close monitoring add 0/1 counts to ``sums`` (int64; the
-    sum of squares is the same and ``sumsq`` is not touched); conditional bridge monitoring adds
-    fixed-point integers to ``sums`` and ``sumsq`` (see :func:`_bridge_accumulate`).
+    ``x`` is overwritten; the bridge's arrays are the first rows of ``work`` if given. Bridge
+    and close monitoring add 0/1 counts to ``sums`` (int64; the sum of squares is the same and
+    ``sumsq`` is not touched); conditional bridge monitoring adds fixed-point integers to
+    ``sums`` and ``sumsq`` (see :func:`_bridge_accumulate`).
     """
     if funding:
         x -= funding
     if sign < 0:
         np.negative(x, out=x)
-    level = np.cumsum(x, axis=1)
+    n = x.shape[0]
+    level = np.cumsum(x, axis=1, out=None if work is None else work.level[:n])
     if monitoring == "bridge_conditional":
         _bridge_accumulate(level, var, barrier, horizons, sums, sumsq, _QUANTUM)
         return
     if monitoring == "bridge":
-        e = np.empty_like(x)
+        e = np.empty_like(x) if work is None else work.e[:n]
         streams.fill("bridge", e, start, _exponential)
-        low = _running_bridge_min(level, x, var, e)
+        low = _running_bridge_min(level, x, var, e, None if work is None else work.low[:n])
     else:
         low = np.minimum.accumulate(level, axis=1, out=level)
     sums += (low[:, horizons - 1][:, None, :] <= barrier[None, :, None]).sum(axis=0)
+
+
+class _Work:
+    """Buffers for the tiles of one thread, rows x bars, reused tile after tile (a fresh
+    array of a tile's size is a fresh mapping of memory, whose page faults cost about as
+    much as a pass of arithmetic, and which threads would take in turn)."""
+
+    __slots__ = ("e", "g", "level", "low", "z")
+
+    def __init__(self, rows: int, steps: int) -> None:
+        self.z, self.g, self.level, self.e, self.low = (np.empty((rows, steps)) for _ in "12345")
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +385,7 @@ class _Job:
         cs = self.chunk_size
         cuts = sorted({first, stop, *range(-(-first // cs) * cs, stop, cs)})
         tile = max(1, _TILE_ELEMENTS // self.steps)
+        work = _Work(min(tile, stop - first), self.steps)
         for lo, hi in itertools.pairwise(cuts):
             if self.model == "garch_t":
                 x_g, v_g = _simulate_chunk(self.model, self.prm, streams, lo, hi - lo,
@@ -381,9 +398,9 @@ class _Job:
                     x, var = x_g[start - lo : end - lo], var_g[start - lo : end - lo]
                 else:
                     x, var = _simulate_chunk(self.model, self.prm, streams, start, end - start,
-                                             self.steps)  # fmt: skip
+                                             self.steps, work=work)  # fmt: skip
                 _score_tile(x, var, self.funding, self.sign, self.barrier, self.horizons,
-                            self.monitoring, streams, start, sums, sumsq)  # fmt: skip
+                            self.monitoring, streams, start, sums, sumsq, work)  # fmt: skip
         return sums, sumsq
 
 
