@@ -277,6 +277,24 @@ def test_results_do_not_depend_on_the_threads(model, monitoring):
         pd.testing.assert_frame_equal(res.std_error, ref.std_error, check_exact=True)
 
 
+#: Paths liquidated out of 2,100 (leverages 5, 25, 100 x horizons 1, 24, 300; seed 20261203,
+#: bridge monitoring), computed with riskkit commit 42aee5d, the serial engine before the
+#: thread pool, the GARCH panels and the reused buffers: the engine's numbers must not move.
+PREVIOUS_ENGINE_COUNTS = {
+    "normal": [[0, 0, 65], [0, 484, 1556], [823, 1819, 2028]],
+    "student_t": [[0, 0, 75], [7, 527, 1471], [638, 1785, 2022]],
+    "garch_t": [[0, 1, 34], [2, 376, 1317], [629, 1775, 2001]],
+}
+
+
+@pytest.mark.parametrize("model", ["normal", "student_t", "garch_t"])
+def test_results_equal_the_previous_engine(model):
+    res = simulate_liquidation([5.0, 25.0, 100.0], [1, 24, 300], model=model,
+                               params=PARAMS[model], n_paths=2100, seed=20261203)  # fmt: skip
+    expected = np.array(PREVIOUS_ENGINE_COUNTS[model]) / 2100
+    np.testing.assert_array_equal(res.liquidation_prob.to_numpy(), expected)
+
+
 def test_thread_count_is_checked():
     kw = {"model": "normal", "params": PARAMS["normal"], "n_paths": 10}
     with pytest.raises(ValueError, match="n_threads must be >= 1; got 0"):

@@ -2,10 +2,11 @@
 
 :func:`fit_return_model` fits i.i.d. normal, i.i.d. Student-t or GARCH(1,1)-t (with
 :mod:`arch`) to per-bar log returns; :func:`simulate_liquidation` simulates paths in chunks, so
-memory stays bounded, seeded by independent streams per block of paths (the result does not
-depend on the chunk size), watching the barrier between closes through a Brownian bridge whose
-minimum is sampled once per bar (so that one running minimum per path answers every leverage),
-and reports a Monte Carlo standard error (:class:`MonteCarloLiquidation`).
+memory stays bounded, seeded by independent streams per block of paths and run block by block
+on a small thread pool (the result depends on neither the chunk size nor the threads),
+watching the barrier between closes through a Brownian bridge whose minimum is sampled once
+per bar (so that one running minimum per path answers every leverage), and reports a Monte
+Carlo standard error (:class:`MonteCarloLiquidation`).
 """
 
 from __future__ import annotations
