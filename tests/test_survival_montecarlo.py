@@ -16,7 +16,7 @@ from riskkit._random import PathStreams, as_seed_sequence
 from riskkit.survival import liquidation_probability_gbm, simulate_liquidation
 from riskkit.survival._bridge import _bridge_minimum, _running_bridge_min
 from riskkit.survival._common import _log_barrier
-from riskkit.survival.montecarlo import _KINDS, _exponential, _simulate_chunk
+from riskkit.survival.montecarlo import _KINDS, _exponential, _score_tile, _simulate_chunk
 
 PARAMS = {
     "normal": {"mu": 0.0, "sigma": 0.006},
@@ -223,6 +223,84 @@ def test_results_do_not_depend_on_chunk_size(model, monitoring):
         res = simulate_liquidation(LEVS, [1, 7, 30], chunk_size=chunk, **kw)
         pd.testing.assert_frame_equal(res.liquidation_prob, ref.liquidation_prob, check_exact=True)
         pd.testing.assert_frame_equal(res.std_error, ref.std_error, check_exact=True)
+
+
+def serial_reference(model, monitoring, levs, hz, n, seed, side="long", **extra):
+    """The engine before the thread pool: one PathStreams, paths in order, tile after tile.
+
+    Returns the summed scores and their squares (leverage x horizon), as integers.
+    """
+    sign = 1.0 if side == "long" else -1.0
+    barrier = _log_barrier(np.asarray(levs, dtype=float), sign, 0.005)
+    hz = np.asarray(hz)
+    steps = int(hz.max())
+    streams = PathStreams(seed, _KINDS)
+    shape = (barrier.size, hz.size)
+    conditional = monitoring == "bridge_conditional"
+    sums = np.zeros(shape, dtype=object if conditional else np.int64)
+    sumsq = np.zeros(shape, dtype=object) if conditional else sums
+    init = extra.get("initial_variance")
+    init = None if init is None else np.asarray(init, dtype=float)
+    tile = 37  # any tiling gives the same per-path numbers
+    for start in range(0, n, tile):
+        m = min(tile, n - start)
+        x, var = _simulate_chunk(model, PARAMS[model], streams, start, m, steps, init)
+        _score_tile(x, var, extra.get("funding_rate", 0.0), sign, barrier, hz, monitoring,
+                    streams, start, sums, sumsq)  # fmt: skip
+    return sums, sumsq
+
+
+@pytest.mark.parametrize("monitoring", ["bridge", "bridge_conditional", "close"])
+@pytest.mark.parametrize("model", ["normal", "student_t", "garch_t"])
+def test_results_do_not_depend_on_the_threads(model, monitoring):
+    # blocks of 1,024 paths run on a thread pool: 1, 2 or 3 threads, and block-crossing chunks,
+    # give the serial engine's integer sums bit for bit (3,000 paths: two full blocks and a
+    # partial one; 3 threads > the 2 cores, so blocks finish out of order)
+    n, hz = 3000, [1, 7, 40]
+    extra = {"funding_rate": 1e-4}
+    if model == "garch_t":
+        extra["initial_variance"] = [1e-5, 3.6e-5, 1e-4]
+    s1, s2 = serial_reference(model, monitoring, LEVS, hz, n, 17, side="short", **extra)
+    if monitoring == "bridge_conditional":  # fixed-point sums, unit 2**-40
+        p_ref, sq_ref = (s.astype(np.float64) * 2.0**-40 / n for s in (s1, s2))
+    else:
+        p_ref, sq_ref = s1 / n, s2 / n
+    se_ref = np.sqrt(np.maximum(sq_ref - p_ref * p_ref, 0.0) / n)
+    kw = {"model": model, "params": PARAMS[model], "n_paths": n, "seed": 17,
+          "monitoring": monitoring, "side": "short", **extra}  # fmt: skip
+    ref = simulate_liquidation(LEVS, hz, n_threads=1, **kw)
+    np.testing.assert_array_equal(ref.liquidation_prob.to_numpy(), p_ref)
+    np.testing.assert_array_equal(ref.std_error.to_numpy(), se_ref)
+    for threads, chunk in ((2, 5000), (2, 700), (3, 1100)):
+        res = simulate_liquidation(LEVS, hz, n_threads=threads, chunk_size=chunk, **kw)
+        pd.testing.assert_frame_equal(res.liquidation_prob, ref.liquidation_prob, check_exact=True)
+        pd.testing.assert_frame_equal(res.std_error, ref.std_error, check_exact=True)
+
+
+#: Paths liquidated out of 2,100 (leverages 5, 25, 100 x horizons 1, 24, 300; seed 20261203,
+#: bridge monitoring), computed with riskkit commit 42aee5d, the serial engine before the
+#: thread pool, the GARCH panels and the reused buffers: the engine's numbers must not move.
+PREVIOUS_ENGINE_COUNTS = {
+    "normal": [[0, 0, 65], [0, 484, 1556], [823, 1819, 2028]],
+    "student_t": [[0, 0, 75], [7, 527, 1471], [638, 1785, 2022]],
+    "garch_t": [[0, 1, 34], [2, 376, 1317], [629, 1775, 2001]],
+}
+
+
+@pytest.mark.parametrize("model", ["normal", "student_t", "garch_t"])
+def test_results_equal_the_previous_engine(model):
+    res = simulate_liquidation([5.0, 25.0, 100.0], [1, 24, 300], model=model,
+                               params=PARAMS[model], n_paths=2100, seed=20261203)  # fmt: skip
+    expected = np.array(PREVIOUS_ENGINE_COUNTS[model]) / 2100
+    np.testing.assert_array_equal(res.liquidation_prob.to_numpy(), expected)
+
+
+def test_thread_count_is_checked():
+    kw = {"model": "normal", "params": PARAMS["normal"], "n_paths": 10}
+    with pytest.raises(ValueError, match="n_threads must be >= 1; got 0"):
+        simulate_liquidation(LEVS, 24, n_threads=0, **kw)
+    with pytest.raises(TypeError, match=r"n_threads must be an integer; got float 2\.0"):
+        simulate_liquidation(LEVS, 24, n_threads=2.0, **kw)
 
 
 def test_seed_kinds_and_generators():

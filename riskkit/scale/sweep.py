@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._errors import describe
-from riskkit.scale._cluster import _check_count, run_tasks
+from riskkit.scale._cluster import IN_PROCESS, _check_count, run_tasks
 from riskkit.survival import fit_return_model, simulate_liquidation
 from riskkit.survival.montecarlo import _ProbabilityGrid
 
@@ -167,7 +167,10 @@ def monte_carlo_sweep(
         Root of the chunks' streams. None draws fresh entropy, recorded in the result's
         ``seed``.
     client, n_workers, cluster_options, progress
-        As in :func:`~riskkit.scale.panel_survival` (progress over tasks).
+        As in :func:`~riskkit.scale.panel_survival` (progress over tasks). On Dask workers a
+        chunk runs the engine on one thread (``n_threads=1``: the workers are the
+        parallelism); in-process on the engine's default thread pool. The numbers are the
+        same either way.
 
     Returns
     -------
@@ -246,6 +249,8 @@ def monte_carlo_sweep(
     }
     # validate every argument once, here, with the engine's own rules (one path, no cost)
     probe = simulate_liquidation(n_paths=1, chunk_size=1, seed=0, **settings)
+    in_process = isinstance(client, str) and client == IN_PROCESS
+    settings["n_threads"] = None if in_process else 1
     n_chunks = -(-n_paths // chunk_size)
     sizes = [min(chunk_size, n_paths - c * chunk_size) for c in range(n_chunks)]
     seeds = np.random.SeedSequence(root).spawn(n_chunks)

@@ -86,7 +86,11 @@ def _bridge_minimum(x0: Any, x1: Any, variance: Any, exponential: Any) -> np.nda
 
 
 def _running_bridge_min(
-    level: np.ndarray, step: np.ndarray, var: np.ndarray | float, exponential: np.ndarray
+    level: np.ndarray,
+    step: np.ndarray,
+    var: np.ndarray | float,
+    exponential: np.ndarray,
+    low: np.ndarray | None = None,
 ) -> np.ndarray:
     """Running minimum, after each bar, of paths monitored continuously through bridges.
 
@@ -95,9 +99,10 @@ def _running_bridge_min(
     ``exponential`` (n, H) standard exponential draws. The bar minima are those of
     :func:`_bridge_minimum`; ``level``, ``step`` and ``exponential`` are overwritten (the
     result is returned in the memory of ``exponential``), so the chunk needs no extra array
-    beyond one buffer.
+    beyond one buffer, ``low`` (allocated if not given).
     """
-    low = np.empty_like(level)  # min(x0, x1) per bar
+    if low is None:
+        low = np.empty_like(level)  # min(x0, x1) per bar
     np.minimum(level[:, 1:], level[:, :-1], out=low[:, 1:])
     np.minimum(level[:, 0], 0.0, out=low[:, 0])
     ve = exponential

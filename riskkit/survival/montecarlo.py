@@ -2,17 +2,21 @@
 
 :func:`fit_return_model` fits i.i.d. normal, i.i.d. Student-t or GARCH(1,1)-t (with
 :mod:`arch`) to per-bar log returns; :func:`simulate_liquidation` simulates paths in chunks, so
-memory stays bounded, seeded by independent streams per block of paths (the result does not
-depend on the chunk size), watching the barrier between closes through a Brownian bridge whose
-minimum is sampled once per bar (so that one running minimum per path answers every leverage),
-and reports a Monte Carlo standard error (:class:`MonteCarloLiquidation`).
+memory stays bounded, seeded by independent streams per block of paths and run block by block
+on a small thread pool (the result depends on neither the chunk size nor the threads),
+watching the barrier between closes through a Brownian bridge whose minimum is sampled once
+per bar (so that one running minimum per path answers every leverage), and reports a Monte
+Carlo standard error (:class:`MonteCarloLiquidation`).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +26,7 @@ import pandas as pd
 from riskkit._boundary import warn_garch_boundary
 from riskkit._compat import require
 from riskkit._errors import scalar_array
-from riskkit._random import PathStreams, Seed
+from riskkit._random import PathStreams, Seed, as_seed_sequence
 from riskkit._validation import as_float_array, check_option, check_positive, check_time_index
 from riskkit.exceptions import InsufficientDataError
 from riskkit.survival._bridge import _QUANTUM, _bridge_accumulate, _running_bridge_min
@@ -218,9 +222,11 @@ def _simulate_chunk(
     n: int,
     steps: int,
     initial_variance: np.ndarray | None = None,
+    work: _Work | None = None,
 ) -> tuple[np.ndarray, np.ndarray | float]:
     """Per-bar log returns (n, steps) of paths ``start .. start + n - 1`` and each bar's
-    diffusion variance (array or scalar).
+    diffusion variance (array or scalar), in the memory of ``work`` if given (its first
+    ``n`` rows; not for ``garch_t``, whose block is larger than a tile).
 
     Student-t draws are generated as normal variance mixtures, :math:`t_\\nu = Z/\\sqrt{W}`
     with :math:`W \\sim \\chi^2_\\nu/\\nu = \\Gamma(\\nu/2, 1)/(\\nu/2)`, so every bar is a
@@ -228,7 +234,7 @@ def _simulate_chunk(
     variate comes from its own stream per block of paths (:class:`~riskkit._random.PathStreams`),
     so a path's numbers do not depend on the chunk it is simulated in.
     """
-    z = np.empty((n, steps))
+    z = np.empty((n, steps)) if work is None else work.z[:n]
     streams.fill("normal", z, start, _normal)
     if model == "normal":
         sig = prm["sigma"]
@@ -236,16 +242,15 @@ def _simulate_chunk(
         z += prm["mu"]
         return z, sig * sig
     half = 0.5 * prm["nu"]
-    g = np.empty((n, steps))  # Gamma(nu/2, 1) = (nu/2) W
+    g = np.empty((n, steps)) if work is None else work.g[:n]  # Gamma(nu/2, 1) = (nu/2) W
     streams.fill("mixing", g, start, lambda gen, out: gen.standard_gamma(half, out=out))
     if model == "student_t":
         var = np.divide(prm["scale"] ** 2 * half, g, out=g)
-        z *= np.sqrt(var)
+        z *= np.sqrt(var, out=None if work is None else work.level[:n])
         z += prm["mu"]
         return z, var
     # GARCH: u_k = (nu-2)/(nu W_k) is the variance of the unit-variance t draw given W_k, so
     # v_k = s2_k u_k, eps_k = sqrt(v_k) z_k and s2_{k+1} = omega + s2_k (beta + alpha u_k z_k^2)
-    unit2 = np.divide(half - 1.0, g, out=g)
     if initial_variance is None:
         s2 = np.full(n, prm["sigma2_last"])
     else:
@@ -257,24 +262,39 @@ def _simulate_chunk(
 
         streams.fill("initial", idx, start, draw_index)
         s2 = initial_variance[idx]
-    omega, alpha, beta = prm["omega"], prm["alpha"], prm["beta"]
-    growth = np.multiply(z, z)
-    growth *= unit2
-    growth *= alpha
-    growth += beta
-    for k in range(steps):  # columns of a block of rows stay in cache from one bar to the next
-        v = unit2[:, k]
-        v *= s2  # this bar's variance
-        s2 *= growth[:, k]
-        s2 += omega
-    np.sqrt(unit2, out=growth)
-    z *= growth
-    z += prm["mu"]
+    omega, alpha, beta, mu = prm["omega"], prm["alpha"], prm["beta"], prm["mu"]
+    unit2 = g
+    growth = np.empty((n, min(steps, _PANEL)))
+    # panels of bars: the element-wise passes before and after the recursion run on a panel
+    # that is still in cache (the same operations in the same order as on whole arrays)
+    for k0 in range(0, steps, _PANEL):
+        k1 = min(steps, k0 + _PANEL)
+        zp, up, gp = z[:, k0:k1], unit2[:, k0:k1], growth[:, : k1 - k0]
+        np.divide(half - 1.0, up, out=up)
+        np.multiply(zp, zp, out=gp)
+        gp *= up
+        gp *= alpha
+        gp += beta
+        for k in range(k1 - k0):  # a column of the panel per bar
+            v = up[:, k]
+            v *= s2  # this bar's variance
+            s2 *= gp[:, k]
+            s2 += omega
+        np.sqrt(up, out=gp)
+        zp *= gp
+        zp += mu
     return z, unit2
 
 
-#: Paths whose GARCH recursion runs at once: a few columns of that many rows stay in cache.
-_GARCH_ROWS = 1024
+#: Bars per panel of the GARCH recursion: a block's panel (1,024 x 32 doubles, 256 kB) stays in
+#: cache between the element-wise passes and the recursion over its bars.
+_PANEL = 32
+
+#: Paths per block: each block draws every variate from its own streams
+#: (:class:`~riskkit._random.PathStreams`) and is one task of the thread pool, so the result
+#: does not depend on how many threads run the blocks. A GARCH block's recursion runs over
+#: bars on all its paths at once (a few columns of that many rows stay in cache).
+_BLOCK = 1024
 
 #: Bars x paths scored at once: a tile's few arrays (2**15 doubles, 256 kB each) stay in a
 #: core's cache, where the dozen passes of the bridge minimum cost little.
@@ -293,28 +313,105 @@ def _score_tile(
     start: int,
     sums: np.ndarray,
     sumsq: np.ndarray,
+    work: _Work | None = None,
 ) -> None:
     """Add the scores of the paths ``start, start + 1, ...`` whose per-bar returns are ``x``.
 
-    ``x`` is overwritten. Bridge and close monitoring add 0/1 counts to ``sums`` (int64; the
-    sum of squares is the same and ``sumsq`` is not touched); conditional bridge monitoring adds
-    fixed-point integers to ``sums`` and ``sumsq`` (see :func:`_bridge_accumulate`).
+    ``x`` is overwritten; the bridge's arrays are the first rows of ``work`` if given. Bridge
+    and close monitoring add 0/1 counts to ``sums`` (int64; the sum of squares is the same and
+    ``sumsq`` is not touched); conditional bridge monitoring adds fixed-point integers to
+    ``sums`` and ``sumsq`` (see :func:`_bridge_accumulate`).
     """
     if funding:
         x -= funding
     if sign < 0:
         np.negative(x, out=x)
-    level = np.cumsum(x, axis=1)
+    n = x.shape[0]
+    level = np.cumsum(x, axis=1, out=None if work is None else work.level[:n])
     if monitoring == "bridge_conditional":
         _bridge_accumulate(level, var, barrier, horizons, sums, sumsq, _QUANTUM)
         return
     if monitoring == "bridge":
-        e = np.empty_like(x)
+        e = np.empty_like(x) if work is None else work.e[:n]
         streams.fill("bridge", e, start, _exponential)
-        low = _running_bridge_min(level, x, var, e)
+        low = _running_bridge_min(level, x, var, e, None if work is None else work.low[:n])
     else:
         low = np.minimum.accumulate(level, axis=1, out=level)
     sums += (low[:, horizons - 1][:, None, :] <= barrier[None, :, None]).sum(axis=0)
+
+
+class _Work:
+    """Buffers for the tiles of one thread, rows x bars, reused tile after tile (a fresh
+    array of a tile's size is a fresh mapping of memory, whose page faults cost about as
+    much as a pass of arithmetic, and which threads would take in turn)."""
+
+    __slots__ = ("e", "g", "level", "low", "z")
+
+    def __init__(self, rows: int, steps: int) -> None:
+        self.z, self.g, self.level, self.e, self.low = (np.empty((rows, steps)) for _ in "12345")
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything a block of paths needs; :meth:`block` is the thread pool's task."""
+
+    model: str
+    prm: Mapping[str, float]
+    root: np.random.SeedSequence
+    steps: int
+    initial_variance: np.ndarray | None
+    funding: float
+    sign: float
+    barrier: np.ndarray
+    horizons: np.ndarray
+    monitoring: str
+    n_paths: int
+    chunk_size: int
+
+    def block(self, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sums over the paths of block ``b`` of the scores and of their squares.
+
+        The block has its own :class:`~riskkit._random.PathStreams` (the same generators as
+        any other instance with the same root), so blocks can run in any order, on any
+        thread. It is cut where chunks start (``chunk_size`` bounds a GARCH sub-block) and
+        then into tiles; a path's numbers and score do not depend on the cuts.
+        """
+        first, stop = b * _BLOCK, min(self.n_paths, (b + 1) * _BLOCK)
+        streams = PathStreams(self.root, _KINDS, block=_BLOCK)
+        shape = (self.barrier.size, self.horizons.size)
+        if self.monitoring == "bridge_conditional":
+            sums, sumsq = np.zeros(shape, dtype=object), np.zeros(shape, dtype=object)
+        else:
+            sums = sumsq = np.zeros(shape, dtype=np.int64)
+        cs = self.chunk_size
+        cuts = sorted({first, stop, *range(-(-first // cs) * cs, stop, cs)})
+        tile = max(1, _TILE_ELEMENTS // self.steps)
+        work = _Work(min(tile, stop - first), self.steps)
+        for lo, hi in itertools.pairwise(cuts):
+            if self.model == "garch_t":
+                x_g, v_g = _simulate_chunk(self.model, self.prm, streams, lo, hi - lo,
+                                           self.steps, self.initial_variance)  # fmt: skip
+                var_g = np.asarray(v_g)  # (n, steps) for GARCH
+            for start in range(lo, hi, tile):
+                end = min(hi, start + tile)
+                var: np.ndarray | float
+                if self.model == "garch_t":
+                    x, var = x_g[start - lo : end - lo], var_g[start - lo : end - lo]
+                else:
+                    x, var = _simulate_chunk(self.model, self.prm, streams, start, end - start,
+                                             self.steps, work=work)  # fmt: skip
+                _score_tile(x, var, self.funding, self.sign, self.barrier, self.horizons,
+                            self.monitoring, streams, start, sums, sumsq, work)  # fmt: skip
+        return sums, sumsq
+
+
+def _default_threads() -> int:
+    """2, or the number of cores this process may use if that is fewer."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
 
 
 class _ProbabilityGrid:
@@ -432,6 +529,7 @@ def simulate_liquidation(
     funding_rate: float = 0.0,
     side: str = "long",
     maintenance_margin_rate: float = 0.005,
+    n_threads: int | None = None,
 ) -> MonteCarloLiquidation:
     """Monte Carlo probability that an isolated position is liquidated within each horizon.
 
@@ -454,7 +552,7 @@ def simulate_liquidation(
         Paths simulated per step of the progress bar. Paths are drawn and scored in tiles of
         at most ``2**15 / max(horizon)`` paths (``garch_t``: blocks of at most
         ``min(chunk_size, 1024)`` paths, whose recursion runs over bars), so peak memory is a
-        few MB (about 20 MB for ``garch_t`` at 720 bars) whatever ``n_paths``. The result
+        few MB per thread (about 20 MB for ``garch_t`` at 720 bars) whatever ``n_paths``. The result
         does not depend on ``chunk_size``, bit for bit.
     seed : int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Randomness: an int or SeedSequence is the root of the streams (the same seed gives the
@@ -481,6 +579,13 @@ def simulate_liquidation(
         Direction of the position.
     maintenance_margin_rate : float
         Maintenance margin as a fraction of notional, in [0, 1).
+    n_threads : int, optional
+        Threads that simulate the blocks of 1,024 paths (numpy's generators and ufuncs release
+        the GIL on bulk arrays, so two threads use two cores). Default: 2, or 1 on a machine
+        with one core. The result does not depend on ``n_threads``, bit for bit: every block
+        draws from its own streams and adds integer counts (fixed-point integers for
+        ``"bridge_conditional"``). Peak memory grows with the threads (a GARCH block is about
+        20 MB at 720 bars).
 
     Returns
     -------
@@ -561,7 +666,9 @@ def simulate_liquidation(
     levs, _ = _leverages(leverage)
     hz = _horizons(horizon)
     f = float(scalar_array(funding_rate, "funding_rate"))
-    for name, val in (("n_paths", n_paths), ("chunk_size", chunk_size)):
+    if n_threads is None:
+        n_threads = _default_threads()
+    for name, val in (("n_paths", n_paths), ("chunk_size", chunk_size), ("n_threads", n_threads)):
         if not isinstance(val, int | np.integer) or isinstance(val, bool):
             raise TypeError(f"{name} must be an integer; got {type(val).__name__} {val!r}")
         if val < 1:
@@ -596,7 +703,7 @@ def simulate_liquidation(
         check_positive(init_var, "initial_variance")
     barrier = _log_barrier(levs, sign, m)  # oriented: hit when sign * X <= barrier
     steps = int(hz.max())
-    streams = PathStreams(seed, _KINDS)
+    root = as_seed_sequence(seed)
     conditional = monitoring == "bridge_conditional"
     if conditional:  # fixed-point integer sums (see _bridge_accumulate)
         sums: np.ndarray = np.zeros((levs.size, hz.size), dtype=object)
@@ -604,36 +711,39 @@ def simulate_liquidation(
     else:  # 0/1 scores: integer counts (sumsq is the same)
         sums = np.zeros((levs.size, hz.size), dtype=np.int64)
         sumsq = sums
-    tile = max(1, _TILE_ELEMENTS // steps)
     n_chunks = -(-n_paths // chunk_size)
-    chunks = range(n_chunks)
+    n_blocks = -(-n_paths // _BLOCK)
+    job = _Job(model, {str(k): float(v) for k, v in prm.items()}, root, steps, init_var, f,
+               sign, barrier, hz, monitoring, n_paths, int(chunk_size))  # fmt: skip
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        chunks = tqdm(chunks, desc="paths", unit="chunk")
+        bar = tqdm(total=n_chunks, desc="paths", unit="chunk")
     t0 = time.perf_counter()
-    prm_map = {str(k): float(v) for k, v in prm.items()}
-    for c in chunks:
-        first = c * chunk_size
-        stop = min(n_paths, first + chunk_size)
-        # GARCH runs its recursion over bars on blocks of up to _GARCH_ROWS paths; the other
-        # models are drawn tile by tile, small enough for the core's cache (a path's numbers
-        # are the same either way)
-        for g_start in range(first, stop, _GARCH_ROWS if model == "garch_t" else stop - first):
-            g_stop = min(stop, g_start + _GARCH_ROWS) if model == "garch_t" else stop
-            if model == "garch_t":
-                x_g, v_g = _simulate_chunk(model, prm_map, streams, g_start, g_stop - g_start,
-                                           steps, init_var)  # fmt: skip
-                var_g = np.asarray(v_g)  # (n, steps) for GARCH
-            for start in range(g_start, g_stop, tile):
-                end = min(g_stop, start + tile)
-                var: np.ndarray | float
-                if model == "garch_t":
-                    x = x_g[start - g_start : end - g_start]
-                    var = var_g[start - g_start : end - g_start]
-                else:
-                    x, var = _simulate_chunk(model, prm_map, streams, start, end - start, steps)
-                _score_tile(x, var, f, sign, barrier, hz, monitoring, streams, start, sums, sumsq)
+    done = 0
+    workers = min(int(n_threads), n_blocks)
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        results = (
+            map(job.block, range(n_blocks))
+            if pool is None
+            else pool.map(job.block, range(n_blocks))
+        )
+        for b, (s1, s2) in enumerate(results):  # block order, whatever order they finished in
+            sums += s1
+            if conditional:
+                sumsq += s2
+            if bar is not None:  # chunks completed so far
+                paths_done = min(n_paths, (b + 1) * _BLOCK)
+                now = n_chunks if paths_done == n_paths else paths_done // chunk_size
+                bar.update(now - done)
+                done = now
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
     elapsed = time.perf_counter() - t0
     if conditional:
         p = sums.astype(np.float64) * _QUANTUM / n_paths
