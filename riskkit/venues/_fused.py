@@ -59,6 +59,9 @@ class Plan:
     fee: FloatArray  # size-linear (linear): fee added to the rate
     tick: FloatArray  # tick of the displayed price (0: no rounding)
     tables: tuple[MarginTiers, ...]  # for the tier-cap warning
+    f1_of: tuple[FloatArray, ...]  # per kind: f1 of its groups, NaN for the others
+    floor_of: tuple[FloatArray, ...]  # per kind: floor of its groups, NaN for the others
+    cap_one_of: tuple[FloatArray, ...]  # per kind: cap_one of its groups, inf for the others
     kinds: tuple[int, ...]  # the kinds present, OTHER excluded
     has_other: bool  # a group priced by its own Venue.liquidation_price call
     has_a0: tuple[bool, ...]  # per kind: a group with a tier-1 deduction
@@ -143,6 +146,11 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
         fee=fee,
         tick=tick,
         tables=tables,
+        # (a kind evaluated over every row of a pass sees the other kinds' rows: their tier
+        # floors and caps are hidden from it, so that their values never enter a tier search)
+        f1_of=tuple(np.where(x, f1, np.nan) for x in each),
+        floor_of=tuple(np.where(x[:, None], floor, np.nan) for x in each),
+        cap_one_of=tuple(np.where(x, cap_one, np.inf) for x in each),
         kinds=tuple(kd for kd in range(OTHER) if each[kd].any()),
         has_other=bool(np.any(kind == OTHER)),
         has_a0=tuple(bool(np.any(sig_a[x] != 0.0)) for x in each),
@@ -198,7 +206,7 @@ def _closed(
     else:
         np.divide(t, d, out=o)  # V under tier 1
     if p.has_tiers[kd]:
-        hit = np.greater_equal(o, p.f1.take(c, out=x, mode="clip"), out=b.b[0][:w])
+        hit = np.greater_equal(o, p.f1_of[kd].take(c, out=x, mode="clip"), out=b.b[0][:w])
         if hit.any():  # (NaN floor for one-tier groups: never)
             j = np.flatnonzero(hit)
             tj, cj = t[j], c[j]
@@ -222,7 +230,7 @@ def _closed(
             if beyond.any():
                 over += np.bincount(cj[beyond], minlength=over.size)
     if o.max() >= p.cap_one_min[kd]:
-        beyond = np.greater_equal(o, p.cap_one.take(c, out=x, mode="clip"), out=b.b[0][:w])
+        beyond = np.greater_equal(o, p.cap_one_of[kd].take(c, out=x, mode="clip"), out=b.b[0][:w])
         if kc is not None:
             beyond &= kc == kd
         if beyond.any():
@@ -250,7 +258,7 @@ def _entry(
         np.multiply(q, e, out=v0)
     np.multiply(c, p.width, out=row)
     if p.has_tiers[kd]:
-        fl = p.floor.ravel()
+        fl = p.floor_of[kd].reshape(-1)
         k = None
         for lvl in range(1, p.width):
             np.add(row, lvl, out=at)

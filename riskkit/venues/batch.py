@@ -10,7 +10,7 @@ import pandas as pd
 from riskkit._typing import ArrayLike
 from riskkit.liquidation._fast import _Checked
 from riskkit.venues import _fused
-from riskkit.venues._base import parse_side
+from riskkit.venues._inputs import _side_array
 from riskkit.venues._registry import get
 
 __all__ = ["liquidation_prices"]
@@ -137,7 +137,7 @@ def liquidation_prices(
     cq = _Checked(size, "size")
     q = np.broadcast_to(cq.arr.ravel(), (n,))
     m = np.broadcast_to(_Checked(margin, "margin").arr.ravel(), (n,))
-    s = np.broadcast_to(np.asarray(parse_side(side), dtype=np.float64).ravel(), (n,))
+    s = np.broadcast_to(_side_array(side).ravel(), (n,))  # +1/-1, not copied (read only)
     codes_v, names_v = _codes(venue, n)
     codes_s, names_s = _codes(symbol, n)
     width = max(len(names_s), 1)
