@@ -10,7 +10,8 @@ Every expression repeats the operations of the per-venue path in the same order,
 is bit-identical to :meth:`riskkit.venues.Venue.liquidation_price` (tested in
 ``tests/test_venues.py``). Groups priced otherwise (a table whose maintenance jumps at a floor,
 Bybit's fee to close at bankruptcy, an entry tier with mark maintenance) are left to the
-per-venue call.
+per-venue call. ``benchmarks/bench_venues.py`` times it against one call per group and block
+of sorted rows (``batch._per_group``) in the same run.
 """
 
 from __future__ import annotations

@@ -119,11 +119,19 @@ def liquidation_prices(
     -----
     Positions are grouped by (venue, symbol) codes (:func:`pandas.factorize` for strings, the
     codes of a Categorical). Rows already grouped (sorted by venue and symbol) are processed as
-    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise the
-    rows are taken in blocks of 524,288: each block is sorted by group (a stable radix sort of
-    one-byte codes), gathered and scattered back while it is in the last-level cache, with one
-    call per group present in the block; a gather over the whole table would wait on main
-    memory.
+    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise no
+    sort either: each group is classified once by the rule that prices it (the closed-form
+    tier solver on a continuous mark-basis table, the entry tier with maintenance fixed at
+    entry, Deribit's size-linear rate; linear or inverse) and its constants are put in small
+    tables (tier-1 rate and deduction, breakpoints, floors, tick). The rows are then taken in
+    passes of 32,768 that stay in the CPU cache: the kind that holds most rows is evaluated
+    over the whole pass, its constants taken by group code (``table[code]``), and each other
+    kind over its gathered rows, scattered back. The expressions repeat those of
+    :meth:`Venue.liquidation_price` operation for operation, so the prices are bit-identical
+    to one call per group (NaN included). Groups priced otherwise (a table whose maintenance
+    jumps at a floor, Bybit's fee to close at bankruptcy) get one call each, and inputs the
+    per-venue path rejects go through it, so that they raise its errors. The inputs are
+    validated once, not per group.
 
     Examples
     --------
