@@ -988,14 +988,21 @@ def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
         venues.liquidation_prices(ven, sym, side, e, np.array([1.0, 3e4, 1.0]), m)
     with pytest.raises(ValueError, match="symbol must be one of"):
         venues.liquidation_prices(ven, np.array(["BTCUSDT", "BTC", "BTCUSDT"]), side, e, q, m)
-    # BitMEX XBTUSD: 2e7 USD at 50,000 is 400 XBT, above its 200 XBT limit
-    ven_b = np.array(["bitmex", "binance-usdm", "bitmex"], dtype=object)
-    sym_b = np.array(["XBTUSD", "BTCUSDT", "XBTUSD"], dtype=object)
-    q_b, m_b = np.array([2e7, 1.0, 1e3]), np.array([40.0, 5e3, 0.002])
-    with pytest.warns(TierMismatchWarning, match="1 position.*XBTUSD"):
-        got = venues.liquidation_prices(ven_b, sym_b, side, e, q_b, m_b)
-    with pytest.warns(TierMismatchWarning, match="1 position.*XBTUSD"):
-        one = venues.get("bitmex").liquidation_price(
-            "XBTUSD", side[::2], e[::2], q_b[::2], m_b[::2]
-        )
-    np.testing.assert_array_equal(_bits(got[::2]), _bits(one))
+    # beyond the last tier: Bybit classic's entry notional 600 x 50,000 = 3e7 > its 2e7 risk
+    # limit (the entry tier) and Binance's 50,000 BTC whose notional at the liquidation price
+    # passes its 1.8e9 cap (the closed form): the same warnings as the per-venue calls
+    ven_b = np.array(["bybit-classic", "binance-usdm", "bybit-classic"], dtype=object)
+    q_b = np.array([600.0, 5e4, 1.0])
+    m_b = q_b * e / 10.0
+    with pytest.warns(TierMismatchWarning) as batch_warnings:
+        got = venues.liquidation_prices(ven_b, "BTCUSDT", side, e, q_b, m_b)
+    with pytest.warns(TierMismatchWarning) as venue_warnings:
+        one = [
+            venues.get(ven_b[i]).liquidation_price("BTCUSDT", side[i], e[i], q_b[i], m_b[i])
+            for i in range(3)
+        ]
+    assert sorted(str(w.message) for w in batch_warnings) == sorted(
+        str(w.message) for w in venue_warnings
+    )
+    assert any("an entry notional" in str(w.message) for w in batch_warnings)
+    np.testing.assert_array_equal(_bits(got), _bits(one))

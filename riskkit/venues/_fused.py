@@ -63,12 +63,14 @@ class Plan:
     f1_of: tuple[FloatArray, ...]  # per kind: f1 of its groups, NaN for the others
     floor_of: tuple[FloatArray, ...]  # per kind: floor of its groups, NaN for the others
     cap_one_of: tuple[FloatArray, ...]  # per kind: cap_one of its groups, inf for the others
+    cap_entry: FloatArray  # entry: last cap of the entry notional
     kinds: tuple[int, ...]  # the kinds present, OTHER excluded
     has_other: bool  # a group priced by its own Venue.liquidation_price call
     has_a0: tuple[bool, ...]  # per kind: a group with a tier-1 deduction
     has_tiers: tuple[bool, ...]  # per kind: a group with more than one tier
     has_tick: tuple[bool, ...]  # per kind: a group whose price is rounded to a tick
     cap_one_min: tuple[float, ...]  # per kind: the smallest finite one-tier cap (else inf)
+    cap_entry_min: tuple[float, ...]  # per kind: the smallest last cap of an entry table
     width: int
 
 
@@ -94,6 +96,7 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
     rate, amount = np.zeros((g, width)), np.zeros((g, width))
     sig_r, sig_a, f1 = np.zeros(g), np.zeros(g), np.full(g, np.nan)
     cap_hit, cap_one = np.full(g, np.inf), np.full(g, np.inf)
+    cap_entry = np.full(g, np.inf)  # entry: last cap (the entry notional must stay below)
     base, per_unit, fee, tick = np.zeros(g), np.zeros(g), np.zeros(g), np.zeros(g)
     for i, (v, market, f, raw, snap, how, table) in enumerate(rules):
         inverse = int(market.contract != "linear")
@@ -111,10 +114,11 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
             per_unit[i] = snap.mmr_per_unit
         elif how != "tiered":
             continue  # Bybit inverse cross: the fee to close at bankruptcy
-        elif table.tier_basis == "entry":
-            if table.maintenance_basis == "entry":
+        elif table.tier_basis in ("entry", "size"):  # the tier is set at entry (or by size)
+            if table.tier_basis == "entry" and table.maintenance_basis == "entry":
                 kind[i] = ENTRY + inverse
                 floor[i, 1:k] = table.notional_floor[1:]
+                cap_entry[i] = table.notional_cap[last]
         elif _prepared(table).continuous:
             kind[i] = CLOSED + inverse
             r0, a0 = float(table.maintenance_margin_rate[0]), float(table.maintenance_amount[0])
@@ -152,12 +156,14 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
         f1_of=tuple(np.where(x, f1, np.nan) for x in each),
         floor_of=tuple(np.where(x[:, None], floor, np.nan) for x in each),
         cap_one_of=tuple(np.where(x, cap_one, np.inf) for x in each),
+        cap_entry=cap_entry,
         kinds=tuple(kd for kd in range(OTHER) if each[kd].any()),
         has_other=bool(np.any(kind == OTHER)),
         has_a0=tuple(bool(np.any(sig_a[x] != 0.0)) for x in each),
         has_tiers=tuple(bool(np.any(multi[x])) for x in each),
         has_tick=tuple(bool(np.any(tick[x] > 0)) for x in each),
         cap_one_min=tuple(float(np.min(cap_one[x], initial=np.inf)) for x in each),
+        cap_entry_min=tuple(float(np.min(cap_entry[x], initial=np.inf)) for x in each),
         width=width,
     )
 
@@ -245,7 +251,17 @@ def _closed(
 
 
 def _entry(
-    p: Plan, b: _Scratch, kd: int, c: Any, s: Any, e: Any, q: Any, m: Any, o: Any, *_: Any
+    p: Plan,
+    b: _Scratch,
+    kd: int,
+    c: Any,
+    s: Any,
+    e: Any,
+    q: Any,
+    m: Any,
+    o: Any,
+    over: Any,
+    kc: Any,
 ) -> None:
     # riskkit.liquidation.tiered._tiered_entry (tier of the entry notional, maintenance fixed
     # at entry) and riskkit.liquidation.prices._fixed_kernel: the same operations
@@ -257,6 +273,12 @@ def _entry(
         np.divide(q, e, out=v0)
     else:
         np.multiply(q, e, out=v0)
+    if v0.max() >= p.cap_entry_min[kd]:  # entry notionals beyond the last tier: warned
+        beyond = np.greater_equal(v0, p.cap_entry.take(c, out=x, mode="clip"), out=more)
+        if kc is not None:
+            beyond &= kc == kd
+        if beyond.any():
+            over += np.bincount(c[beyond], minlength=over.size)
     np.multiply(c, p.width, out=row)
     if p.has_tiers[kd]:
         fl = p.floor_of[kd].reshape(-1)
@@ -433,5 +455,8 @@ def price(
             if p.has_other:
                 rest.append(lo + np.flatnonzero(kc == OTHER))
     for i in np.flatnonzero(over):
-        _warn_beyond(int(over[i]), p.tables[i])
+        if p.kind[i] in (ENTRY, ENTRY + 1):
+            _warn_beyond(int(over[i]), p.tables[i], "an entry notional")
+        else:
+            _warn_beyond(int(over[i]), p.tables[i])
     return np.concatenate(rest) if rest else np.zeros(0, dtype=np.intp)
