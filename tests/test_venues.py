@@ -1006,3 +1006,15 @@ def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
     )
     assert any("an entry notional" in str(w.message) for w in batch_warnings)
     np.testing.assert_array_equal(_bits(got), _bits(one))
+    # OKX counts its tiers by size: 5,000 ETH is beyond its 4,800 cap (tier set by the size)
+    ven_o = np.array(["okx", "binance-usdm", "okx"], dtype=object)
+    sym_o = np.array(["ETH-USDT-SWAP", "ETHUSDT", "ETH-USDT-SWAP"], dtype=object)
+    q_o, e_o = np.array([5_000.0, 1.0, 400.0]), np.full(3, 3e3)
+    m_o = q_o * e_o / 10.0
+    with pytest.warns(TierMismatchWarning, match="1 position.*a size.*ETH-USDT-SWAP"):
+        got = venues.liquidation_prices(ven_o, sym_o, side, e_o, q_o, m_o)
+    with pytest.warns(TierMismatchWarning, match="1 position.*a size.*ETH-USDT-SWAP"):
+        one = venues.get("okx").liquidation_price(
+            "ETH-USDT-SWAP", side[::2], e_o[::2], q_o[::2], m_o[::2]
+        )
+    np.testing.assert_array_equal(_bits(got[::2]), _bits(one))

@@ -31,9 +31,10 @@ __all__: list[str] = []
 CHUNK = 1 << 15  # rows per pass: the pass's temporaries stay in the CPU cache
 
 # kinds of group: the closed tier solver, the fixed entry maintenance, Deribit's size-linear
-# rate (each linear or inverse), and the rest (one Venue.liquidation_price call per group)
-CLOSED, ENTRY, SIZE_LINEAR = 0, 2, 4
-OTHER = 6
+# rate, the mark-basis rate of a tier set at entry or by size (BitMEX, OKX), each linear or
+# inverse, and the rest (one Venue.liquidation_price call per group)
+CLOSED, ENTRY, SIZE_LINEAR, MARK_AT_ENTRY_TIER = 0, 2, 4, 6
+OTHER = 8
 
 
 class FallbackError(Exception):
@@ -63,7 +64,9 @@ class Plan:
     f1_of: tuple[FloatArray, ...]  # per kind: f1 of its groups, NaN for the others
     floor_of: tuple[FloatArray, ...]  # per kind: floor of its groups, NaN for the others
     cap_one_of: tuple[FloatArray, ...]  # per kind: cap_one of its groups, inf for the others
-    cap_entry: FloatArray  # entry: last cap of the entry notional
+    cap_entry: FloatArray  # entry: last cap of the entry notional (or size)
+    by_size: np.ndarray  # entry: the tier is that of the size, not of the entry notional
+    any_by_size: tuple[bool, ...]  # per kind
     kinds: tuple[int, ...]  # the kinds present, OTHER excluded
     has_other: bool  # a group priced by its own Venue.liquidation_price call
     has_a0: tuple[bool, ...]  # per kind: a group with a tier-1 deduction
@@ -97,6 +100,7 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
     sig_r, sig_a, f1 = np.zeros(g), np.zeros(g), np.full(g, np.nan)
     cap_hit, cap_one = np.full(g, np.inf), np.full(g, np.inf)
     cap_entry = np.full(g, np.inf)  # entry: last cap (the entry notional must stay below)
+    by_size = np.zeros(g, dtype=bool)  # entry: the tier is that of the size (OKX)
     base, per_unit, fee, tick = np.zeros(g), np.zeros(g), np.zeros(g), np.zeros(g)
     for i, (v, market, f, raw, snap, how, table) in enumerate(rules):
         inverse = int(market.contract != "linear")
@@ -115,10 +119,14 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
         elif how != "tiered":
             continue  # Bybit inverse cross: the fee to close at bankruptcy
         elif table.tier_basis in ("entry", "size"):  # the tier is set at entry (or by size)
-            if table.tier_basis == "entry" and table.maintenance_basis == "entry":
-                kind[i] = ENTRY + inverse
-                floor[i, 1:k] = table.notional_floor[1:]
-                cap_entry[i] = table.notional_cap[last]
+            fixed = table.maintenance_basis == "entry"
+            kind[i] = (ENTRY if fixed else MARK_AT_ENTRY_TIER) + inverse
+            fl, cap = table.notional_floor[1:], float(table.notional_cap[last])
+            if table.tier_basis == "size":  # F_k < Q <= F_{k+1}: Q > F is Q >= next(F)
+                by_size[i] = True
+                fl, cap = np.nextafter(fl, np.inf), float(np.nextafter(cap, np.inf))
+            floor[i, 1:k] = fl
+            cap_entry[i] = cap
         elif _prepared(table).continuous:
             kind[i] = CLOSED + inverse
             r0, a0 = float(table.maintenance_margin_rate[0]), float(table.maintenance_amount[0])
@@ -157,6 +165,8 @@ def plan(calls: list[tuple[Venue, str]], margin_mode: str, as_of: Any) -> Plan:
         floor_of=tuple(np.where(x[:, None], floor, np.nan) for x in each),
         cap_one_of=tuple(np.where(x, cap_one, np.inf) for x in each),
         cap_entry=cap_entry,
+        by_size=by_size,
+        any_by_size=tuple(bool(np.any(by_size[x])) for x in each),
         kinds=tuple(kd for kd in range(OTHER) if each[kd].any()),
         has_other=bool(np.any(kind == OTHER)),
         has_a0=tuple(bool(np.any(sig_a[x] != 0.0)) for x in each),
@@ -172,7 +182,7 @@ class _Scratch:
     """Buffers of CHUNK values reused by every pass: no allocation (no page faults) per pass."""
 
     def __init__(self, width: int) -> None:
-        self.f = [np.empty(width) for _ in range(4)]  # kernel temporaries
+        self.f = [np.empty(width) for _ in range(6)]  # kernel temporaries
         self.g = [np.empty(width) for _ in range(5)]  # gathered s, e, q, m and the result
         self.i = [np.empty(width, dtype=np.intp) for _ in range(5)]
         self.b = [np.empty(width, dtype=bool) for _ in range(3)]
@@ -263,8 +273,9 @@ def _entry(
     over: Any,
     kc: Any,
 ) -> None:
-    # riskkit.liquidation.tiered._tiered_entry (tier of the entry notional, maintenance fixed
-    # at entry) and riskkit.liquidation.prices._fixed_kernel: the same operations
+    # riskkit.liquidation.tiered._tiered_entry (the tier of the entry notional or of the size)
+    # with riskkit.liquidation.prices._fixed_kernel (maintenance fixed at entry) or _kernel
+    # (charged at the mark, BitMEX, OKX): the same operations
     w = o.size
     v0, x, mm, y = b.f[0][:w], b.f[1][:w], b.f[2][:w], b.f[3][:w]
     row, at = b.i[3][:w], b.i[4][:w]
@@ -273,8 +284,13 @@ def _entry(
         np.divide(q, e, out=v0)
     else:
         np.multiply(q, e, out=v0)
-    if v0.max() >= p.cap_entry_min[kd]:  # entry notionals beyond the last tier: warned
-        beyond = np.greater_equal(v0, p.cap_entry.take(c, out=x, mode="clip"), out=more)
+    key = v0
+    if p.any_by_size[kd]:
+        key = b.f[4][:w]
+        np.copyto(key, v0)
+        np.copyto(key, q, where=p.by_size.take(c, out=more, mode="clip"))
+    if key.max() >= p.cap_entry_min[kd]:  # entry notionals (sizes) beyond the last tier
+        beyond = np.greater_equal(key, p.cap_entry.take(c, out=x, mode="clip"), out=more)
         if kc is not None:
             beyond &= kc == kd
         if beyond.any():
@@ -285,7 +301,7 @@ def _entry(
         k = None
         for lvl in range(1, p.width):
             np.add(row, lvl, out=at)
-            np.greater_equal(v0, fl.take(at, out=x, mode="clip"), out=more)  # NaN pad: no
+            np.greater_equal(key, fl.take(at, out=x, mode="clip"), out=more)  # NaN pad: no
             if not more.any():
                 break
             if k is None:
@@ -293,6 +309,9 @@ def _entry(
             k += more
         if k is not None:
             row += k
+    if kd >= MARK_AT_ENTRY_TIER:
+        _mark_kernel(p, b, kd, s, e, q, m, o, row)
+        return
     np.multiply(v0, p.rate.reshape(-1).take(row, out=x, mode="clip"), out=mm)
     mm -= p.amount.reshape(-1).take(row, out=x, mode="clip")  # MM = V_E m_k - A_k
     np.subtract(m, mm, out=y)
@@ -306,6 +325,35 @@ def _entry(
         y /= q
         np.subtract(e, y, out=o)
         np.maximum(o, 0.0, out=o)
+
+
+def _mark_kernel(
+    p: Plan, b: _Scratch, kd: int, s: Any, e: Any, q: Any, m: Any, o: Any, row: Any
+) -> None:
+    # riskkit.liquidation.prices._kernel with the rate and deduction of the row's tier
+    w = o.size
+    r, a, num, den = b.f[1][:w], b.f[2][:w], b.f[3][:w], b.f[5][:w]
+    p.rate.reshape(-1).take(row, out=r, mode="clip")
+    p.amount.reshape(-1).take(row, out=a, mode="clip")
+    if kd & 1:  # P = Q (m + s) / (M + A + s Q / E), inf where s x den <= 0
+        np.multiply(s, q, out=num)
+        num /= e
+        np.add(m, a, out=den)
+        den += num
+        np.add(r, s, out=num)
+        num *= q
+        np.divide(num, den, out=o)
+        np.multiply(s, den, out=den)
+        np.copyto(o, np.inf, where=np.logical_not(np.greater(den, 0.0, out=b.b[0][:w])))
+        return
+    np.multiply(s, q, out=num)  # P = (M + A - s Q E) / (Q (m - s)), at least 0
+    num *= e
+    np.add(m, a, out=den)
+    np.subtract(den, num, out=num)
+    np.subtract(r, s, out=den)
+    den *= q
+    num /= den
+    np.maximum(num, 0.0, out=o)
 
 
 def _size_linear(
@@ -360,7 +408,7 @@ def _finish(p: Plan, b: _Scratch, kd: int, c: Any, s: Any, o: Any) -> None:
     o[j] = np.where(np.isfinite(pj), np.where(sj > 0, up, down), pj)
 
 
-_KERNELS = (_closed, _closed, _entry, _entry, _size_linear, _size_linear)
+_KERNELS = (_closed, _closed, _entry, _entry, _size_linear, _size_linear, _entry, _entry)
 
 
 def key_counts(codes_v: Any, codes_s: Any, width: int) -> tuple[Any, bool]:
@@ -455,8 +503,9 @@ def price(
             if p.has_other:
                 rest.append(lo + np.flatnonzero(kc == OTHER))
     for i in np.flatnonzero(over):
-        if p.kind[i] in (ENTRY, ENTRY + 1):
-            _warn_beyond(int(over[i]), p.tables[i], "an entry notional")
+        if p.kind[i] >= MARK_AT_ENTRY_TIER or p.kind[i] in (ENTRY, ENTRY + 1):
+            what = "a size" if p.by_size[i] else "an entry notional"
+            _warn_beyond(int(over[i]), p.tables[i], what)
         else:
             _warn_beyond(int(over[i]), p.tables[i])
     return np.concatenate(rest) if rest else np.zeros(0, dtype=np.intp)
