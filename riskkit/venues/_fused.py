@@ -1,17 +1,18 @@
 """One pass over positions of many venue profiles: per-row parameters gathered by group code.
 
 :func:`riskkit.venues.liquidation_prices` groups positions by (venue, symbol). Most groups are
-priced by one of three closed forms whose constants differ per group: the tier-aware solver on
-a continuous mark-basis table (Binance, OKX, BitMEX, Hyperliquid, dYdX), the tier of the entry
-notional with maintenance fixed at entry (Bybit), and Deribit's size-linear rate. Here each
-form is evaluated once over all its rows, whatever their order, with the group's constants
-taken from a small table by the row's group code (``table[code]``): no sort, no call per group.
-Every expression repeats the operations of the per-venue path in the same order, so the result
-is bit-identical to :meth:`riskkit.venues.Venue.liquidation_price` (tested in
+priced by one of four closed forms whose constants differ per group: the tier-aware solver on
+a continuous mark-basis table (Binance, Gate, Hyperliquid, dYdX, OKX single tier), the tier of
+the entry notional with maintenance fixed at entry (Bybit), Deribit's size-linear rate, and the
+mark-basis rate of a tier set at entry or by size (BitMEX risk-limit steps, OKX contract
+tiers). Here each form is evaluated over all its rows, whatever their order, with the group's
+constants taken from a small table by the row's group code (``table[code]``): no sort, no call
+per group. Every expression repeats the operations of the per-venue path in the same order, so
+the result is bit-identical to :meth:`riskkit.venues.Venue.liquidation_price` (tested in
 ``tests/test_venues.py``). Groups priced otherwise (a table whose maintenance jumps at a floor,
-Bybit's fee to close at bankruptcy, an entry tier with mark maintenance) are left to the
-per-venue call. ``benchmarks/bench_venues.py`` times it against one call per group and block
-of sorted rows (``batch._per_group``) in the same run.
+Bybit's fee to close at bankruptcy) are left to the per-venue call.
+``benchmarks/bench_venues.py`` times it against one call per group and block of sorted rows
+(``batch._per_group``) in the same run.
 """
 
 from __future__ import annotations

@@ -122,9 +122,10 @@ def liquidation_prices(
     contiguous views, one vectorised call per group, with no sort and no gather. Otherwise no
     sort either: each group is classified once by the rule that prices it (the closed-form
     tier solver on a continuous mark-basis table, the entry tier with maintenance fixed at
-    entry, Deribit's size-linear rate; linear or inverse) and its constants are put in small
-    tables (tier-1 rate and deduction, breakpoints, floors, tick). The rows are then taken in
-    passes of 32,768 that stay in the CPU cache: the kind that holds most rows is evaluated
+    entry, Deribit's size-linear rate, the mark-basis rate of a tier set at entry or by size;
+    linear or inverse) and its constants are put in small tables (tier-1 rate and deduction,
+    breakpoints, floors, tick). The rows are then taken in passes of 32,768 that stay in the
+    CPU cache: the kind that holds most rows is evaluated
     over the whole pass, its constants taken by group code (``table[code]``), and each other
     kind over its gathered rows, scattered back. The expressions repeat those of
     :meth:`Venue.liquidation_price` operation for operation, so the prices are bit-identical
