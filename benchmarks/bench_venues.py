@@ -3,9 +3,12 @@
 Measures, in one process and on the same inputs:
 
 * ``all profiles``: :func:`riskkit.venues.liquidation_prices` with the positions spread over
-  every market of every profile that ships a tier table (grouped by venue and symbol), with
-  venue/symbol given as pandas Categoricals and as object arrays of strings, and with the rows
-  already grouped by venue and symbol;
+  every market of every profile that ships a tier table, in random order, with venue/symbol
+  given as pandas Categoricals and as object arrays of strings, and with the rows already
+  grouped by venue and symbol;
+* ``per-group calls``: the reference for random order, one :meth:`Venue.liquidation_price`
+  call per group and block of rows sorted by group (``riskkit.venues.batch._per_group``, the
+  path before the one-pass kernels); the one-pass result is asserted bit-identical to it;
 * ``single venue``: one :meth:`Venue.liquidation_price` call (binance-usdm BTCUSDT, tier-aware)
   on all positions;
 * ``liquidation_price_tiered``: the package's tier-aware solver called directly (the venue
@@ -13,14 +16,17 @@ Measures, in one process and on the same inputs:
 * ``fused single-rate``: one fused numpy expression with a single maintenance rate (no tiers, no
   validation, no edge cases): the practical floor.
 
-Run: ``python benchmarks/bench_venues.py [n_positions]``. Prints the timings, then one table of
-the ratios beside the issue's targets (all profiles within 2x of the single-venue path; the
-tier-aware path within 3x of the fused single-rate expression). On a shared machine, run it
-when the load is low: every timing is the best of three in the same process.
+Run: ``python benchmarks/bench_venues.py [n_positions] [repeat]``. Prints the load average
+before and after, the timings, then one table of the ratios beside the issue's targets (all
+profiles, random order and pre-grouped, within 2x of the single-venue path; the tier-aware
+path within 3x of the fused single-rate expression). Every timing is the best of ``repeat``
+(default 5) rounds in the same process, the paths taken in turn in each round, so that a burst
+of load from other processes hits all of them alike.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -31,14 +37,19 @@ import pandas as pd
 
 from riskkit import venues
 from riskkit.liquidation import liquidation_price_tiered
+from riskkit.venues import batch
 
 
-def _best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    best, out = np.inf, None
+def _interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict, dict]:
+    # best of `repeat` per function, the functions taken in turn in each round: on a shared
+    # machine a burst of load then hits every path alike instead of one
+    best = dict.fromkeys(fns, np.inf)
+    out: dict[str, Any] = {}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            out[name] = fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
     return best, out
 
 
@@ -52,7 +63,7 @@ def _markets() -> list[tuple[str, str, str]]:
     return out
 
 
-def main(n: int = 10_000_000, seed: int = 0, repeat: int = 3) -> None:
+def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     rng = np.random.default_rng(seed)
     pool = _markets()
     pick = rng.integers(0, len(pool), n)
@@ -104,36 +115,61 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 3) -> None:
     def spread_grouped() -> Any:
         return venues.liquidation_prices(g_ven, g_sym, g_side, g_entry, g_size, g_margin)
 
-    t_grouped, out_grouped = _best_of(spread_grouped, repeat)
-    t_spread, out_spread = _best_of(spread, repeat)
-    assert np.array_equal(out_grouped, out_spread[grouped], equal_nan=True)
-    t_strings, out_strings = _best_of(spread_strings, repeat)
-    assert np.array_equal(out_spread, out_strings, equal_nan=True)
-    t_single, out_single = _best_of(single, repeat)
-    t_tiered, out_tiered = _best_of(tiered, repeat)
-    t_fused, out_fused = _best_of(fused, repeat)
+    codes = (ven.codes, sym.codes, len(s_names), v_names, s_names)
+
+    def per_group() -> Any:  # the reference: sorted blocks, one venue call per group and block
+        res = np.empty(n)
+        batch._per_group(*codes, side, entry, size, margin, "isolated", None, res)
+        return res
+
+    load0 = os.getloadavg()
+    t, out = _interleaved(
+        {
+            "grouped": spread_grouped,
+            "spread": spread,
+            "strings": spread_strings,
+            "per_group": per_group,
+            "single": single,
+            "tiered": tiered,
+            "fused": fused,
+        },
+        repeat,
+    )
+    load1 = os.getloadavg()
+    t_grouped, t_spread, t_strings = t["grouped"], t["spread"], t["strings"]
+    t_single, t_tiered, t_fused = t["single"], t["tiered"], t["fused"]
+    out_spread, out_single, out_fused = out["spread"], out["single"], out["fused"]
+    out_tiered = out["tiered"]
+    # the one-pass path is bit-identical to the per-group calls (NaN included)
+    assert np.array_equal(out_spread.view(np.int64), out["per_group"].view(np.int64))
+    assert np.array_equal(out["grouped"], out_spread[grouped], equal_nan=True)
+    assert np.array_equal(out_spread, out["strings"], equal_nan=True)
     assert np.allclose(out_single, out_tiered, equal_nan=True)
     ok = np.isfinite(out_single) & (q1 * out_single < 50_000.0)  # tier 1 at the LP: = fused
     assert np.allclose(out_single[ok], np.maximum(out_fused[ok], 0.0), rtol=1e-12)
     assert np.isfinite(out_spread).mean() > 0.99
     print(f"riskkit.venues benchmark: {n:,} positions, {len(pool)} markets over "
-          f"{len({p[0] for p in pool})} profiles (best of {repeat})")  # fmt: skip
+          f"{len({p[0] for p in pool})} profiles (best of {repeat}, interleaved)")  # fmt: skip
+    print(f"  load average (1, 5, 15 min): {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f} before, "
+          f"{load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} after")  # fmt: skip
     rows = [
         ("all profiles, pre-grouped rows", t_grouped),
-        ("all profiles, categorical venue/symbol", t_spread),
-        ("all profiles, string venue/symbol", t_strings),
+        ("all profiles, random order (categorical)", t_spread),
+        ("all profiles, random order (strings)", t_strings),
+        ("per-group calls, random order (reference)", t["per_group"]),
         ("single venue (binance-usdm BTCUSDT)", t_single),
         ("liquidation_price_tiered (direct)", t_tiered),
         ("fused single-rate numpy expression", t_fused),
     ]
-    for label, t in rows:
-        print(f"  {label:<40s} {t:8.3f} s  {n / t / 1e6:8.1f} M positions/s")
+    for label, dt in rows:
+        print(f"  {label:<44s} {dt:8.3f} s  {n / dt / 1e6:8.1f} M positions/s")
     # the issue's targets: spread over all profiles within 2x of the single-venue path, the
     # tier-aware path within 3x of the fused single-rate expression
     ratios = [
         ("all profiles (pre-grouped) / single venue", t_grouped / t_single, 2.0),
-        ("all profiles (categorical) / single venue", t_spread / t_single, 2.0),
+        ("all profiles (random order) / single venue", t_spread / t_single, 2.0),
         ("all profiles (strings) / single venue", t_strings / t_single, None),
+        ("per-group reference / one-pass (random)", t["per_group"] / t_spread, None),
         ("single venue / tiered direct", t_single / t_tiered, None),
         ("tier-aware (venue) / fused single-rate", t_single / t_fused, 3.0),
         ("tier-aware (direct) / fused single-rate", t_tiered / t_fused, 3.0),
@@ -146,4 +182,7 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000)
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000,
+        repeat=int(sys.argv[2]) if len(sys.argv) > 2 else 5,
+    )

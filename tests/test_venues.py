@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -854,7 +855,7 @@ def test_binance_2024_bracket_values() -> None:
 
 
 def test_batch_blocks_match_one_call_per_group(monkeypatch: pytest.MonkeyPatch) -> None:
-    from riskkit.venues import batch
+    from riskkit.venues import _fused, batch
 
     rng = np.random.default_rng(5)
     n = 1_000
@@ -868,10 +869,152 @@ def test_batch_blocks_match_one_call_per_group(monkeypatch: pytest.MonkeyPatch) 
     q = np.where(inverse, rng.uniform(1e3, 1e5, n), rng.uniform(0.1, 2.0, n))
     m = np.where(inverse, q / e, q * e) / rng.uniform(2, 20, n)
     whole = venues.liquidation_prices(ven, sym, side, e, q, m)
-    monkeypatch.setattr(batch, "_BLOCK", 64)  # 16 blocks, some missing a group
-    blocks = venues.liquidation_prices(ven, sym, side, e, q, m)
+    monkeypatch.setattr(_fused, "CHUNK", 64)  # 16 passes, some missing a kind
+    passes = venues.liquidation_prices(ven, sym, side, e, q, m)
+    np.testing.assert_array_equal(passes, whole)
+    monkeypatch.setattr(batch, "_BLOCK", 64)  # the per-group path (rejected inputs) in blocks
+    blocks = np.empty(n)
+    cv, cs = ven.codes, sym.codes
+    w = len(sym.categories)
+    batch._per_group(
+        cv, cs, w, ven.categories, sym.categories, side, e, q, m, "isolated", None, blocks
+    )
     np.testing.assert_array_equal(blocks, whole)
     for k, (name, symbol) in enumerate(pool):
         rows = pick == k
         one = venues.get(name).liquidation_price(symbol, side[rows], e[rows], q[rows], m[rows])
         np.testing.assert_array_equal(whole[rows], one)
+
+
+# ============================================================================ batch, unordered
+def _shipped_markets() -> list[tuple[str, str, str]]:
+    # every market of every profile that ships a tier table (gate needs an explicit rate)
+    return [
+        (name, mk.symbol, mk.contract)
+        for name in venues.available()
+        for mk in venues.get(name).markets
+        if mk.snapshots
+    ]
+
+
+def _mixed(pool: list, n: int, seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(pool), n)
+    pick[:300] = 0  # a first pass of a single group (views, no gather), the rest shuffled
+    inverse = np.array([c == "inverse" for _, _, c in pool])[pick]
+    side = rng.choice([-1.0, 1.0], n)
+    e = rng.uniform(2e3, 1e5, n)
+    notional = np.exp(rng.uniform(np.log(1e2), np.log(3e6), n))  # USD: up to the upper tiers
+    lev = rng.uniform(0.5, 50.0, n)  # below 1x: longs that no price liquidates (NaN)
+    q = np.where(inverse, notional, notional / e)  # base quantity or USD notional
+    m = np.where(inverse, notional / e, notional) / lev  # quote or coin
+    ven = pd.Categorical([pool[i][0] for i in pick])
+    sym = pd.Categorical([pool[i][1] for i in pick])
+    return pick, ven, sym, side, e, q, m
+
+
+def _bits(x: object) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64).view(np.int64)
+
+
+@pytest.mark.parametrize("mode", ["isolated", "cross"])
+def test_batch_unordered_is_bit_identical_to_per_venue_calls(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every shipped market, rows in random order, longs and shorts from 0.5x to 50x, notionals
+    # into the upper tiers: the one-pass batch equals Venue.liquidation_price bit for bit (NaN
+    # included), and a naive per-position loop of scalar calls. Cross mode adds Bybit inverse's
+    # fee to close at bankruptcy (a group priced by its own call).
+    from riskkit.venues import _fused
+
+    monkeypatch.setattr(_fused, "CHUNK", 256)  # many passes, each mixing every kind
+    pool = _shipped_markets()
+    n = 4_000
+    pick, ven, sym, side, e, q, m = _mixed(pool, n, 11)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TierMismatchWarning)  # BitMEX's 200 XBT limit
+        got = venues.liquidation_prices(ven, sym, side, e, q, m, margin_mode=mode)
+        for k, (name, symbol, _) in enumerate(pool):
+            rows = pick == k
+            one = venues.get(name).liquidation_price(
+                symbol, side[rows], e[rows], q[rows], m[rows], mode
+            )
+            np.testing.assert_array_equal(_bits(got[rows]), _bits(one), err_msg=name + symbol)
+        for i in range(0, n, 97):  # the naive reference: one scalar call per position
+            name, symbol, _ = pool[pick[i]]
+            one = venues.get(name).liquidation_price(symbol, side[i], e[i], q[i], m[i], mode)
+            assert _bits(got[i]) == _bits(one)
+    # the cases the test is about occur: both sides cannot be liquidated somewhere, and a
+    # multi-tier table is solved above its first tier
+    never = np.isnan(got)
+    assert never[side > 0].any() and never[side < 0].any() and not never.all()
+    usdm = (ven == "binance-usdm") & (q * np.nan_to_num(got) > 5e5)
+    assert usdm.sum() > 10
+
+
+def test_batch_unordered_custom_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A table with a tier-1 deduction (A_0 = 5, continuous by the cum recursion) takes the
+    # closed form with its deduction term; one whose maintenance jumps at each floor (amounts
+    # 0) is solved by walking tiers, by its own call. Both bit-identical to the profile's call.
+    from riskkit.venues import batch
+
+    rate = np.array([0.01, 0.02, 0.05])
+    floor, cap = np.array([0.0, 1e4, 1e5]), np.array([1e4, 1e5, np.inf])
+    lev = np.array([50.0, 25.0, 10.0])
+    cont = MarginTiers(floor, cap, rate, np.array([5.0, 105.0, 3_105.0]), lev)
+    jump = MarginTiers(floor, cap, rate, np.zeros(3), lev)
+    custom = BN.with_market("AAAUSDT", tiers=cont).with_market("JMPUSDT", tiers=jump)
+    monkeypatch.setattr(batch, "get", lambda name: custom if name == "x" else venues.get(name))
+    pool = [("x", "AAAUSDT", "linear"), ("x", "JMPUSDT", "linear"), *_shipped_markets()[:3]]
+    pick, ven, sym, side, e, q, m = _mixed(pool, 1_500, 3)
+    got = venues.liquidation_prices(ven, sym, side, e, q, m)
+    for k, (name, symbol, _) in enumerate(pool):
+        rows = pick == k
+        v = custom if name == "x" else venues.get(name)
+        one = v.liquidation_price(symbol, side[rows], e[rows], q[rows], m[rows])
+        np.testing.assert_array_equal(_bits(got[rows]), _bits(one), err_msg=symbol)
+
+
+def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
+    ven = np.array(["binance-usdm", "deribit", "binance-usdm"], dtype=object)
+    sym = np.array(["BTCUSDT", "BTC_USDC-PERPETUAL", "BTCUSDT"], dtype=object)
+    e, q, m = np.full(3, 5e4), np.ones(3), np.full(3, 5e3)
+    side = np.array([1.0, -1.0, 1.0])
+    with pytest.raises(ValueError, match="entry_price must be > 0"):
+        venues.liquidation_prices(ven, sym, side, np.array([5e4, 5e4, -1.0]), q, m)
+    with pytest.raises(ValueError, match="margin must be finite"):
+        venues.liquidation_prices(ven, sym, side, e, q, np.array([1.0, np.nan, 1.0]))
+    with pytest.raises(ValueError, match="maintenance_margin_rate must be in"):  # Deribit
+        venues.liquidation_prices(ven, sym, side, e, np.array([1.0, 3e4, 1.0]), m)
+    with pytest.raises(ValueError, match="symbol must be one of"):
+        venues.liquidation_prices(ven, np.array(["BTCUSDT", "BTC", "BTCUSDT"]), side, e, q, m)
+    # beyond the last tier: Bybit classic's entry notional 600 x 50,000 = 3e7 > its 2e7 risk
+    # limit (the entry tier) and Binance's 50,000 BTC whose notional at the liquidation price
+    # passes its 1.8e9 cap (the closed form): the same warnings as the per-venue calls
+    ven_b = np.array(["bybit-classic", "binance-usdm", "bybit-classic"], dtype=object)
+    q_b = np.array([600.0, 5e4, 1.0])
+    m_b = q_b * e / 10.0
+    with pytest.warns(TierMismatchWarning) as batch_warnings:
+        got = venues.liquidation_prices(ven_b, "BTCUSDT", side, e, q_b, m_b)
+    with pytest.warns(TierMismatchWarning) as venue_warnings:
+        one = [
+            venues.get(ven_b[i]).liquidation_price("BTCUSDT", side[i], e[i], q_b[i], m_b[i])
+            for i in range(3)
+        ]
+    assert sorted(str(w.message) for w in batch_warnings) == sorted(
+        str(w.message) for w in venue_warnings
+    )
+    assert any("an entry notional" in str(w.message) for w in batch_warnings)
+    np.testing.assert_array_equal(_bits(got), _bits(one))
+    # OKX counts its tiers by size: 5,000 ETH is beyond its 4,800 cap (tier set by the size)
+    ven_o = np.array(["okx", "binance-usdm", "okx"], dtype=object)
+    sym_o = np.array(["ETH-USDT-SWAP", "ETHUSDT", "ETH-USDT-SWAP"], dtype=object)
+    q_o, e_o = np.array([5_000.0, 1.0, 400.0]), np.full(3, 3e3)
+    m_o = q_o * e_o / 10.0
+    with pytest.warns(TierMismatchWarning, match="1 position.*a size.*ETH-USDT-SWAP"):
+        got = venues.liquidation_prices(ven_o, sym_o, side, e_o, q_o, m_o)
+    with pytest.warns(TierMismatchWarning, match="1 position.*a size.*ETH-USDT-SWAP"):
+        one = venues.get("okx").liquidation_price(
+            "ETH-USDT-SWAP", side[::2], e_o[::2], q_o[::2], m_o[::2]
+        )
+    np.testing.assert_array_equal(_bits(got[::2]), _bits(one))

@@ -487,9 +487,10 @@ class Venue:
         market = self._resolve(symbol, max_leverage)
         rule, f = self._fee(market, margin_mode, fee_rate)
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
+        kind, table = self._pricing(market, rule, f, table, snap)
         s = _side_array(side)
         q_in = size
-        if self.maintenance_rule == "size_linear" and snap is not None:
+        if kind == "size_linear" and snap is not None:
             q = check_positive(as_float_array(size, "size"), "size")
             if market.contract == "linear":
                 rate = table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f
@@ -499,7 +500,7 @@ class Venue:
                 m_ = as_float_array(margin, "margin")
                 base = float(table.maintenance_margin_rate[0]) + f
                 p = _inverse_size_linear(s, e, q, m_, base, snap.mmr_per_unit)
-        elif self.maintenance_basis == "entry" and rule == "taker_at_bankruptcy":
+        elif kind == "fixed_with_close_fee":
             e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
             q = check_positive(as_float_array(size, "size"), "size")
             v0 = q * e if market.contract == "linear" else q / e
@@ -510,20 +511,32 @@ class Venue:
             mm = np.maximum(v0 * np.asarray(mmr) - np.asarray(amt) + fee_close, 0.0)
             p = liquidation_price_fixed_maintenance(s, e, q, margin, mm, market.contract)
         else:
-            basis = "entry" if self.maintenance_basis == "entry" else table.tier_basis
-            mm_basis = "entry" if self.maintenance_basis == "entry" else "mark"
-            if (
-                f
-                or basis != table.tier_basis
-                or mm_basis != table.maintenance_basis
-                or table.contract != market.contract
-            ):
-                table = _adapted(table, f, basis, mm_basis, market.contract)
             if any(isinstance(x, pd.Series | pd.DataFrame) for x in (entry_price, size, margin)):
                 p = liquidation_price_tiered(s, entry_price, size, margin, table)
             else:  # side already parsed, no index to align: straight to the solver
                 p = _tiered_price(s, entry_price, size, margin, table)
         return self._finish(p, s, market, round_to_tick, side, entry_price, q_in, margin)
+
+    def _pricing(
+        self, market: Market, rule: str, f: float, table: MarginTiers, snap: Snapshot | None
+    ) -> tuple[str, MarginTiers]:
+        # Which solver prices this market ("size_linear", "fixed_with_close_fee" or "tiered"),
+        # and for "tiered" the table with the venue's fee and conventions folded in. Shared by
+        # liquidation_price and the batch (riskkit.venues.batch), which must agree bit for bit.
+        if self.maintenance_rule == "size_linear" and snap is not None:
+            return "size_linear", table
+        if self.maintenance_basis == "entry" and rule == "taker_at_bankruptcy":
+            return "fixed_with_close_fee", table
+        basis = "entry" if self.maintenance_basis == "entry" else table.tier_basis
+        mm_basis = "entry" if self.maintenance_basis == "entry" else "mark"
+        if (
+            f
+            or basis != table.tier_basis
+            or mm_basis != table.maintenance_basis
+            or table.contract != market.contract
+        ):
+            table = _adapted(table, f, basis, mm_basis, market.contract)
+        return "tiered", table
 
     def _finish(self, p: Any, s: Any, market: Market, round_to_tick: bool, *inputs: Any) -> Any:
         # p is a fresh result of this call: marked in place, and only scanned in full when

@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array
-from riskkit.venues._base import parse_side
+from riskkit.liquidation._fast import _Checked
+from riskkit.venues import _fused
+from riskkit.venues._inputs import _side_array
 from riskkit.venues._registry import get
 
 __all__ = ["liquidation_prices"]
 
-_BLOCK = 1 << 19  # rows sorted and gathered at a time (4 MB per array: the last-level cache)
+_BLOCK = 1 << 19  # rows sorted and gathered at a time by the per-group reference path
 
 
 def _profile(k: int, width: int, names_v: Any, names_s: Any) -> tuple[Any, str]:
@@ -30,11 +31,62 @@ def _codes(x: Any, n: int) -> tuple[Any, Any]:
             raise ValueError(f"venue/symbol categoricals must have {n} non-missing values")
         return x.codes, x.categories
     if isinstance(x, str):
-        return np.zeros(n, dtype=np.int64), pd.Index([x])
+        return np.broadcast_to(np.int8(0), (n,)), pd.Index([x])
     arr = np.asarray(x, dtype=object).ravel()
     if arr.size != n:
         raise ValueError(f"venue and symbol must have one value per position ({n}); got {arr.size}")
     return pd.factorize(arr)
+
+
+def _per_group(
+    codes_v: Any,
+    codes_s: Any,
+    width: int,
+    names_v: Any,
+    names_s: Any,
+    s: Any,
+    e: Any,
+    q: Any,
+    m: Any,
+    margin_mode: str,
+    as_of: Any,
+    out: Any,
+) -> None:
+    # One Venue.liquidation_price call per group (contiguous views when the rows are grouped,
+    # else per block of _BLOCK rows sorted by group): used for grouped rows, and for the inputs
+    # the fused path would reject, so that they raise the per-venue path's errors.
+    n = out.size
+    kt = np.int16 if len(names_v) * width < 2**15 else np.int64
+    key = np.multiply(codes_v, width, dtype=kt)
+    key += codes_s.astype(kt, copy=False)
+    if bool((key[1:] >= key[:-1]).all()):
+        # already grouped (a frame sorted by venue and symbol): contiguous views, no gathers
+        bounds = np.flatnonzero(np.diff(key)) + 1
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
+            v, sy = _profile(int(key[lo]), width, names_v, names_s)
+            sl = slice(int(lo), int(hi))
+            out[sl] = v.liquidation_price(sy, s[sl], e[sl], q[sl], m[sl], margin_mode, as_of)
+        return
+    used = np.flatnonzero(np.bincount(key))
+    lut = np.zeros(int(used[-1]) + 1, dtype=np.uint8 if used.size < 256 else np.int32)
+    lut[used] = np.arange(used.size)
+    dense = lut[key]
+    calls = [_profile(int(k), width, names_v, names_s) for k in used]
+    for lo in range(0, n, _BLOCK):
+        hi = min(lo + _BLOCK, n)
+        d = dense[lo:hi]
+        order = np.argsort(d, kind="stable")
+        counts = np.bincount(d, minlength=used.size)
+        cs, ce, cq, cm = (x[lo:hi][order] for x in (s, e, q, m))
+        res = np.empty(hi - lo)
+        start = 0
+        for g in np.flatnonzero(counts):
+            stop = start + int(counts[g])
+            v, sy = calls[g]
+            sl = slice(start, stop)
+            res[sl] = v.liquidation_price(sy, cs[sl], ce[sl], cq[sl], cm[sl], margin_mode, as_of)
+            start = stop
+        out[lo:hi][order] = res
 
 
 def liquidation_prices(
@@ -67,11 +119,20 @@ def liquidation_prices(
     -----
     Positions are grouped by (venue, symbol) codes (:func:`pandas.factorize` for strings, the
     codes of a Categorical). Rows already grouped (sorted by venue and symbol) are processed as
-    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise the
-    rows are taken in blocks of 524,288: each block is sorted by group (a stable radix sort of
-    one-byte codes), gathered and scattered back while it is in the last-level cache, with one
-    call per group present in the block; a gather over the whole table would wait on main
-    memory.
+    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise no
+    sort either: each group is classified once by the rule that prices it (the closed-form
+    tier solver on a continuous mark-basis table, the entry tier with maintenance fixed at
+    entry, Deribit's size-linear rate, the mark-basis rate of a tier set at entry or by size;
+    linear or inverse) and its constants are put in small tables (tier-1 rate and deduction,
+    breakpoints, floors, tick). The rows are then taken in passes of 32,768 that stay in the
+    CPU cache: the kind that holds most rows is evaluated
+    over the whole pass, its constants taken by group code (``table[code]``), and each other
+    kind over its gathered rows, scattered back. The expressions repeat those of
+    :meth:`Venue.liquidation_price` operation for operation, so the prices are bit-identical
+    to one call per group (NaN included). Groups priced otherwise (a table whose maintenance
+    jumps at a floor, Bybit's fee to close at bankruptcy) get one call each, and inputs the
+    per-venue path rejects go through it, so that they raise its errors. The inputs are
+    validated once, not per group.
 
     Examples
     --------
@@ -79,52 +140,51 @@ def liquidation_prices(
     ...                    [20_000.0, 60_000.0], [1.0, 1.0], [400.0, 6_000.0]).round(2).tolist()
     [19700.0, 65185.19]
     """
-    e = as_float_array(entry_price, "entry_price").ravel()
+    ce = _Checked(entry_price, "entry_price")  # float64, finite (min and max: no temporaries)
+    e = ce.arr.ravel()
     n = e.size
-    q = np.broadcast_to(as_float_array(size, "size").ravel(), (n,))
-    m = np.broadcast_to(as_float_array(margin, "margin").ravel(), (n,))
-    s = np.broadcast_to(np.asarray(parse_side(side), dtype=np.float64).ravel(), (n,))
+    cq = _Checked(size, "size")
+    q = np.broadcast_to(cq.arr.ravel(), (n,))
+    m = np.broadcast_to(_Checked(margin, "margin").arr.ravel(), (n,))
+    s = np.broadcast_to(_side_array(side).ravel(), (n,))  # +1/-1, not copied (read only)
     codes_v, names_v = _codes(venue, n)
     codes_s, names_s = _codes(symbol, n)
     width = max(len(names_s), 1)
-    # the smallest integer type that holds every (venue, symbol) key: less memory to scan
-    kt = np.int16 if len(names_v) * width < 2**15 else np.int64
-    key = np.multiply(codes_v, width, dtype=kt)
-    key += codes_s.astype(kt, copy=False)
     out = np.empty(n)
-    if n and bool((key[1:] >= key[:-1]).all()):
-        # already grouped (a frame sorted by venue and symbol): contiguous views, no gathers
-        bounds = np.flatnonzero(np.diff(key)) + 1
-        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
-            v, sy = _profile(int(key[lo]), width, names_v, names_s)
-            sl = slice(int(lo), int(hi))
-            out[sl] = v.liquidation_price(sy, s[sl], e[sl], q[sl], m[sl], margin_mode, as_of)
-    elif n:
-        # dense group codes (a lookup table over the keys in use), then blocks of _BLOCK rows:
-        # each block is sorted by group and gathered in cache, one call per group and block
-        used = np.flatnonzero(np.bincount(key))
-        lut = np.zeros(int(used[-1]) + 1, dtype=np.uint8 if used.size < 256 else np.int32)
+    if not n:
+        pass
+    elif ce.lo > 0 and cq.lo > 0:
+        # one pass per kind of rule over all rows, whatever their order (riskkit.venues._fused)
+        counts, grouped = _fused.key_counts(codes_v, codes_s, width)
+        used = np.flatnonzero(counts)
+        lut = np.zeros(int(used[-1]) + 1, dtype=np.intp)
         lut[used] = np.arange(used.size)
-        dense = lut[key]
-        del key
         calls = [_profile(int(k), width, names_v, names_s) for k in used]
-        for lo in range(0, n, _BLOCK):
-            hi = min(lo + _BLOCK, n)
-            d = dense[lo:hi]
-            order = np.argsort(d, kind="stable")
-            counts = np.bincount(d, minlength=used.size)
-            cs, ce, cq, cm = (x[lo:hi][order] for x in (s, e, q, m))
-            res = np.empty(hi - lo)
-            start = 0
-            for g in np.flatnonzero(counts):
-                stop = start + int(counts[g])
-                v, sy = calls[g]
-                sl = slice(start, stop)
-                res[sl] = v.liquidation_price(
-                    sy, cs[sl], ce[sl], cq[sl], cm[sl], margin_mode, as_of
+        try:
+            if grouped:  # contiguous views, one call per group: no gather, no per-row table
+                raise _fused.FallbackError
+            fused = _fused.plan(calls, margin_mode, as_of)
+            per_kind = np.bincount(fused.kind, weights=counts[used], minlength=_fused.OTHER + 1)
+            top = int(np.argmax(per_kind[: _fused.OTHER]))
+            dominant = top if per_kind[top] >= 0.4 * n else None
+            rest = _fused.price(fused, codes_v, codes_s, width, lut, s, e, q, m, out, dominant)
+        except (TypeError, ValueError, _fused.FallbackError):
+            # rows already grouped, or a group or a value the per-venue path rejects (let it
+            # raise its own error)
+            _per_group(
+                codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out
+            )
+            rest = np.zeros(0, dtype=np.intp)
+        if rest.size:  # groups with another rule: one call each
+            g = lut[np.multiply(codes_v[rest], width, dtype=np.intp) + codes_s[rest]]
+            for k in np.unique(g):
+                v, sy = calls[k]
+                rows = rest[g == k]
+                out[rows] = v.liquidation_price(
+                    sy, s[rows], e[rows], q[rows], m[rows], margin_mode, as_of
                 )
-                start = stop
-            out[lo:hi][order] = res
+    else:
+        _per_group(codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out)
     for x in (entry_price, size, margin, side):
         if isinstance(x, pd.Series) and len(x) == n:
             return pd.Series(out, index=x.index, name="liquidation_price")
