@@ -855,7 +855,7 @@ def test_binance_2024_bracket_values() -> None:
 
 
 def test_batch_blocks_match_one_call_per_group(monkeypatch: pytest.MonkeyPatch) -> None:
-    from riskkit.venues import _fused, batch
+    from riskkit.venues import batch
 
     rng = np.random.default_rng(5)
     n = 1_000
@@ -869,10 +869,9 @@ def test_batch_blocks_match_one_call_per_group(monkeypatch: pytest.MonkeyPatch) 
     q = np.where(inverse, rng.uniform(1e3, 1e5, n), rng.uniform(0.1, 2.0, n))
     m = np.where(inverse, q / e, q * e) / rng.uniform(2, 20, n)
     whole = venues.liquidation_prices(ven, sym, side, e, q, m)
-    monkeypatch.setattr(_fused, "CHUNK", 64)  # 16 passes, some missing a kind
+    monkeypatch.setattr(batch, "_BLOCK", 64)  # 16 blocks, some missing a group
     passes = venues.liquidation_prices(ven, sym, side, e, q, m)
     np.testing.assert_array_equal(passes, whole)
-    monkeypatch.setattr(batch, "_BLOCK", 64)  # the per-group path (rejected inputs) in blocks
     blocks = np.empty(n)
     cv, cs = ven.codes, sym.codes
     w = len(sym.categories)
@@ -922,12 +921,12 @@ def test_batch_unordered_is_bit_identical_to_per_venue_calls(
     mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every shipped market, rows in random order, longs and shorts from 0.5x to 50x, notionals
-    # into the upper tiers: the one-pass batch equals Venue.liquidation_price bit for bit (NaN
+    # into the upper tiers: the batch equals Venue.liquidation_price bit for bit (NaN
     # included), and a naive per-position loop of scalar calls. Cross mode adds Bybit inverse's
     # fee to close at bankruptcy (a group priced by its own call).
-    from riskkit.venues import _fused
+    from riskkit.venues import batch
 
-    monkeypatch.setattr(_fused, "CHUNK", 256)  # many passes, each mixing every kind
+    monkeypatch.setattr(batch, "_BLOCK", 256)  # many blocks, each mixing every group
     pool = _shipped_markets()
     n = 4_000
     pick, ven, sym, side, e, q, m = _mixed(pool, n, 11)

@@ -9,13 +9,12 @@ import pandas as pd
 
 from riskkit._typing import ArrayLike
 from riskkit.liquidation._fast import _Checked
-from riskkit.venues import _fused
 from riskkit.venues._inputs import _side_array
 from riskkit.venues._registry import get
 
 __all__ = ["liquidation_prices"]
 
-_BLOCK = 1 << 19  # rows sorted and gathered at a time by the per-group reference path
+_BLOCK = 1 << 19  # rows sorted by group and gathered at a time (fits the last-level cache)
 
 
 def _profile(k: int, width: int, names_v: Any, names_s: Any) -> tuple[Any, str]:
@@ -52,9 +51,8 @@ def _per_group(
     as_of: Any,
     out: Any,
 ) -> None:
-    # One Venue.liquidation_price call per group (contiguous views when the rows are grouped,
-    # else per block of _BLOCK rows sorted by group): used for grouped rows, and for the inputs
-    # the fused path would reject, so that they raise the per-venue path's errors.
+    # One Venue.liquidation_price call per group: contiguous views when the rows are grouped,
+    # else per block of _BLOCK rows sorted by group; each call raises the per-venue errors.
     n = out.size
     kt = np.int16 if len(names_v) * width < 2**15 else np.int64
     key = np.multiply(codes_v, width, dtype=kt)
@@ -119,20 +117,16 @@ def liquidation_prices(
     -----
     Positions are grouped by (venue, symbol) codes (:func:`pandas.factorize` for strings, the
     codes of a Categorical). Rows already grouped (sorted by venue and symbol) are processed as
-    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise no
-    sort either: each group is classified once by the rule that prices it (the closed-form
-    tier solver on a continuous mark-basis table, the entry tier with maintenance fixed at
-    entry, Deribit's size-linear rate, the mark-basis rate of a tier set at entry or by size;
-    linear or inverse) and its constants are put in small tables (tier-1 rate and deduction,
-    breakpoints, floors, tick). The rows are then taken in passes of 32,768 that stay in the
-    CPU cache: the kind that holds most rows is evaluated
-    over the whole pass, its constants taken by group code (``table[code]``), and each other
-    kind over its gathered rows, scattered back. The expressions repeat those of
-    :meth:`Venue.liquidation_price` operation for operation, so the prices are bit-identical
-    to one call per group (NaN included). Groups priced otherwise (a table whose maintenance
-    jumps at a floor, Bybit's fee to close at bankruptcy) get one call each, and inputs the
-    per-venue path rejects go through it, so that they raise its errors. The inputs are
-    validated once, not per group.
+    contiguous views, one vectorised call per group, with no sort and no gather. Otherwise the
+    rows are taken in blocks of 524,288: each block is sorted by group (a stable radix sort of
+    one-byte codes), gathered and scattered back while it is in the last-level cache, with one
+    call per group present in the block; a gather over the whole table would wait on main
+    memory.
+
+    The inputs are validated once, not per group. A one-pass variant that classified each
+    group by its rule and took the group's constants by code (no sort, no call per group) was
+    measured bit-identical but no faster (0.95x this path on 10 million rows): both pay the
+    same gathers and scatters, which dominate, so the simpler path is kept.
 
     Examples
     --------
@@ -151,39 +145,7 @@ def liquidation_prices(
     codes_s, names_s = _codes(symbol, n)
     width = max(len(names_s), 1)
     out = np.empty(n)
-    if not n:
-        pass
-    elif ce.lo > 0 and cq.lo > 0:
-        # one pass per kind of rule over all rows, whatever their order (riskkit.venues._fused)
-        counts, grouped = _fused.key_counts(codes_v, codes_s, width)
-        used = np.flatnonzero(counts)
-        lut = np.zeros(int(used[-1]) + 1, dtype=np.intp)
-        lut[used] = np.arange(used.size)
-        calls = [_profile(int(k), width, names_v, names_s) for k in used]
-        try:
-            if grouped:  # contiguous views, one call per group: no gather, no per-row table
-                raise _fused.FallbackError
-            fused = _fused.plan(calls, margin_mode, as_of)
-            per_kind = np.bincount(fused.kind, weights=counts[used], minlength=_fused.OTHER + 1)
-            top = int(np.argmax(per_kind[: _fused.OTHER]))
-            dominant = top if per_kind[top] >= 0.4 * n else None
-            rest = _fused.price(fused, codes_v, codes_s, width, lut, s, e, q, m, out, dominant)
-        except (TypeError, ValueError, _fused.FallbackError):
-            # rows already grouped, or a group or a value the per-venue path rejects (let it
-            # raise its own error)
-            _per_group(
-                codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out
-            )
-            rest = np.zeros(0, dtype=np.intp)
-        if rest.size:  # groups with another rule: one call each
-            g = lut[np.multiply(codes_v[rest], width, dtype=np.intp) + codes_s[rest]]
-            for k in np.unique(g):
-                v, sy = calls[k]
-                rows = rest[g == k]
-                out[rows] = v.liquidation_price(
-                    sy, s[rows], e[rows], q[rows], m[rows], margin_mode, as_of
-                )
-    else:
+    if n:
         _per_group(codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out)
     for x in (entry_price, size, margin, side):
         if isinstance(x, pd.Series) and len(x) == n:
