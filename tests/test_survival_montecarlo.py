@@ -277,6 +277,34 @@ def test_results_do_not_depend_on_the_threads(model, monitoring):
         pd.testing.assert_frame_equal(res.std_error, ref.std_error, check_exact=True)
 
 
+@pytest.mark.parametrize("monitoring", ["bridge", "bridge_conditional"])
+def test_garch_tasks_of_several_blocks_give_the_same_bits(monkeypatch, monitoring):
+    # garch_t runs up to 4 blocks per task (the recursion steps over bars on all the task's
+    # paths): tasks of 1, 2 or 3 blocks (3,000 paths: the last task partial, cut by chunks)
+    # give the same probabilities and standard errors bit for bit
+    from riskkit.survival import montecarlo
+
+    kw = {"model": "garch_t", "params": PARAMS["garch_t"], "n_paths": 3000, "seed": 5,
+          "monitoring": monitoring, "initial_variance": [1e-5, 3.6e-5, 1e-4]}  # fmt: skip
+    monkeypatch.setattr(montecarlo, "_per_task", lambda *a: 1)
+    ref = simulate_liquidation(LEVS, [1, 7, 40], n_threads=1, **kw)
+    for per, threads, chunk in ((2, 2, 5000), (3, 2, 1100), (2, 1, 700)):
+        monkeypatch.setattr(montecarlo, "_per_task", lambda *a, per=per: per)
+        res = simulate_liquidation(LEVS, [1, 7, 40], n_threads=threads, chunk_size=chunk, **kw)
+        pd.testing.assert_frame_equal(res.liquidation_prob, ref.liquidation_prob, check_exact=True)
+        pd.testing.assert_frame_equal(res.std_error, ref.std_error, check_exact=True)
+
+
+def test_garch_blocks_per_task_keep_four_tasks_per_thread():
+    from riskkit.survival.montecarlo import _per_task
+
+    assert _per_task("student_t", 200, 2) == 1  # only the GARCH recursion gains
+    assert _per_task("garch_t", 15, 2) == 1  # 7 tasks of 2 would leave < 4 per thread
+    assert _per_task("garch_t", 20, 2) == 2  # the benchmark's 20,000 paths: 10 tasks
+    assert _per_task("garch_t", 20, 1) == 4
+    assert _per_task("garch_t", 1000, 2) == 4  # at most 4 blocks
+
+
 #: Paths liquidated out of 2,100 (leverages 5, 25, 100 x horizons 1, 24, 300; seed 20261203,
 #: bridge monitoring), computed with riskkit commit 42aee5d, the serial engine before the
 #: thread pool, the GARCH panels and the reused buffers: the engine's numbers must not move.
