@@ -5,7 +5,7 @@ Measures, in one process and on the same inputs:
 * ``all profiles``: :func:`riskkit.venues.liquidation_prices` with the positions spread over
   every market of every profile that ships a tier table, in random order, with venue/symbol
   given as pandas Categoricals and as object arrays of strings, and with the rows already
-  grouped by venue and symbol;
+  grouped by venue and symbol; random order on the default 2 threads and on 1;
 * ``naive per-group loop``: the reference for random order, what a user would write: one
   boolean mask per (venue, symbol) over all rows and one :meth:`Venue.liquidation_price` call
   on the masked rows; the batch is asserted bit-identical to it;
@@ -85,8 +85,11 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     m1 = notional / lev
     mmr0 = float(tiers.maintenance_margin_rate[0])
 
-    def spread() -> Any:
+    def spread() -> Any:  # the default: blocks on 2 threads (or the cores, if fewer)
         return venues.liquidation_prices(ven, sym, side, entry, size, margin)
+
+    def spread_1() -> Any:
+        return venues.liquidation_prices(ven, sym, side, entry, size, margin, n_threads=1)
 
     def single() -> Any:
         return bn.liquidation_price("BTCUSDT", side, entry, q1, m1)
@@ -128,6 +131,7 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
         {
             "grouped": spread_grouped,
             "spread": spread,
+            "spread_1": spread_1,
             "strings": spread_strings,
             "per_group": per_group,
             "single": single,
@@ -144,6 +148,7 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     # the batch is bit-identical to the naive per-group calls (NaN included)
     assert np.array_equal(out_spread.view(np.int64), out["per_group"].view(np.int64))
     assert np.array_equal(out["grouped"], out_spread[grouped], equal_nan=True)
+    assert np.array_equal(out["spread_1"].view(np.int64), out_spread.view(np.int64))
     assert np.array_equal(out_spread, out["strings"], equal_nan=True)
     assert np.allclose(out_single, out_tiered, equal_nan=True)
     ok = np.isfinite(out_single) & (q1 * out_single < 50_000.0)  # tier 1 at the LP: = fused
@@ -156,6 +161,7 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     rows = [
         ("all profiles, pre-grouped rows", t_grouped),
         ("all profiles, random order (categorical)", t_spread),
+        ("all profiles, random order, 1 thread", t["spread_1"]),
         ("all profiles, random order (strings)", t_strings),
         ("naive per-group loop, random order (reference)", t["per_group"]),
         ("single venue (binance-usdm BTCUSDT)", t_single),
@@ -169,6 +175,7 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     ratios = [
         ("all profiles (pre-grouped) / single venue", t_grouped / t_single, 2.0),
         ("all profiles (random order) / single venue", t_spread / t_single, 2.0),
+        ("all profiles (random, 1 thread) / single venue", t["spread_1"] / t_single, None),
         ("all profiles (strings) / single venue", t_strings / t_single, None),
         ("naive per-group loop / batch (random order)", t["per_group"] / t_spread, None),
         ("single venue / tiered direct", t_single / t_tiered, None),

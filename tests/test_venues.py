@@ -1017,3 +1017,23 @@ def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
             "ETH-USDT-SWAP", side[::2], e_o[::2], q_o[::2], m_o[::2]
         )
     np.testing.assert_array_equal(_bits(got[::2]), _bits(one))
+
+
+def test_batch_threads_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # blocks of unordered rows priced on 1, 2 or 3 threads (more threads than blocks' cores,
+    # so blocks finish out of order): the same prices bit for bit, NaN included
+    from riskkit.venues import batch
+
+    monkeypatch.setattr(batch, "_BLOCK", 128)  # 32 blocks
+    pool = _shipped_markets()
+    _, ven, sym, side, e, q, m = _mixed(pool, 4_000, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TierMismatchWarning)
+        ref = venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=1)
+        for threads in (2, 3):
+            got = venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=threads)
+            np.testing.assert_array_equal(_bits(got), _bits(ref))
+    with pytest.raises(ValueError, match="n_threads must be >= 1; got 0"):
+        venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=0)
+    with pytest.raises(TypeError, match=r"n_threads must be an int; got float 2\.0"):
+        venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=2.0)  # type: ignore[arg-type]

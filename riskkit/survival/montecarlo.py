@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ import pandas as pd
 from riskkit._boundary import warn_garch_boundary
 from riskkit._compat import require
 from riskkit._errors import scalar_array
+from riskkit._parallel import default_threads
 from riskkit._random import PathStreams, Seed, as_seed_sequence
 from riskkit._validation import as_float_array, check_option, check_positive, check_time_index
 from riskkit.exceptions import InsufficientDataError
@@ -420,15 +420,6 @@ def _per_task(model: str, n_blocks: int, n_threads: int) -> int:
     return per
 
 
-def _default_threads() -> int:
-    """2, or the number of cores this process may use if that is fewer."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(2, cores))
-
-
 class _ProbabilityGrid:
     """Shared views of a leverage x horizon probability estimate with its standard error
     (``liquidation_prob``, ``std_error``, ``n_paths`` and ``elapsed`` on the dataclass)."""
@@ -682,7 +673,7 @@ def simulate_liquidation(
     hz = _horizons(horizon)
     f = float(scalar_array(funding_rate, "funding_rate"))
     if n_threads is None:
-        n_threads = _default_threads()
+        n_threads = default_threads()
     for name, val in (("n_paths", n_paths), ("chunk_size", chunk_size), ("n_threads", n_threads)):
         if not isinstance(val, int | np.integer) or isinstance(val, bool):
             raise TypeError(f"{name} must be an integer; got {type(val).__name__} {val!r}")

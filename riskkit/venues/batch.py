@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_int
+from riskkit._parallel import default_threads
 from riskkit._typing import ArrayLike
 from riskkit.liquidation._fast import _Checked
 from riskkit.venues._inputs import _side_array
@@ -50,6 +53,7 @@ def _per_group(
     margin_mode: str,
     as_of: Any,
     out: Any,
+    n_threads: int = 1,
 ) -> None:
     # One Venue.liquidation_price call per group: contiguous views when the rows are grouped,
     # else per block of _BLOCK rows sorted by group; each call raises the per-venue errors.
@@ -70,7 +74,8 @@ def _per_group(
     lut[used] = np.arange(used.size)
     dense = lut[key]
     calls = [_profile(int(k), width, names_v, names_s) for k in used]
-    for lo in range(0, n, _BLOCK):
+
+    def block(lo: int) -> None:
         hi = min(lo + _BLOCK, n)
         d = dense[lo:hi]
         order = np.argsort(d, kind="stable")
@@ -84,7 +89,17 @@ def _per_group(
             sl = slice(start, stop)
             res[sl] = v.liquidation_price(sy, cs[sl], ce[sl], cq[sl], cm[sl], margin_mode, as_of)
             start = stop
-        out[lo:hi][order] = res
+        out[lo:hi][order] = res  # each block writes its own rows: no two threads share one
+
+    starts = range(0, n, _BLOCK)
+    workers = min(n_threads, len(starts))
+    if workers <= 1:
+        for lo in starts:
+            block(lo)
+        return
+    with ThreadPoolExecutor(workers) as pool:  # numpy's sorts, gathers and ufuncs drop the GIL
+        for _ in pool.map(block, starts):  # in block order: the first error is the first block's
+            pass
 
 
 def liquidation_prices(
@@ -96,6 +111,8 @@ def liquidation_prices(
     margin: ArrayLike,
     margin_mode: str = "isolated",
     as_of: Any = None,
+    *,
+    n_threads: int | None = None,
 ) -> Any:
     """Liquidation price of each position, each under its own venue profile and symbol.
 
@@ -106,6 +123,9 @@ def liquidation_prices(
         through their codes (no hashing: the fast path for millions of positions).
     side, entry_price, size, margin, margin_mode, as_of
         As in :meth:`riskkit.venues.Venue.liquidation_price` (arrays of equal length).
+    n_threads : int, optional
+        Threads that price the blocks of unordered rows, >= 1; default 2, or the cores this
+        process may use if fewer. The prices do not depend on it, bit for bit.
 
     Returns
     -------
@@ -121,9 +141,9 @@ def liquidation_prices(
     rows are taken in blocks of 524,288: each block is sorted by group (a stable radix sort of
     one-byte codes), gathered and scattered back while it is in the last-level cache, with one
     call per group present in the block; a gather over the whole table would wait on main
-    memory.
+    memory. The blocks run on ``n_threads`` threads (each writes only its own rows).
 
-    The inputs are validated once, not per group. A one-pass variant that classified each
+    A one-pass variant that classified each
     group by its rule and took the group's constants by code (no sort, no call per group) was
     measured bit-identical but no faster (0.95x this path on 10 million rows): both pay the
     same gathers and scatters, which dominate, so the simpler path is kept.
@@ -134,6 +154,7 @@ def liquidation_prices(
     ...                    [20_000.0, 60_000.0], [1.0, 1.0], [400.0, 6_000.0]).round(2).tolist()
     [19700.0, 65185.19]
     """
+    threads = default_threads() if n_threads is None else check_int(n_threads, "n_threads", 1)
     ce = _Checked(entry_price, "entry_price")  # float64, finite (min and max: no temporaries)
     e = ce.arr.ravel()
     n = e.size
@@ -146,7 +167,8 @@ def liquidation_prices(
     width = max(len(names_s), 1)
     out = np.empty(n)
     if n:
-        _per_group(codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out)
+        _per_group(codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out,
+                   threads)  # fmt: skip
     for x in (entry_price, size, margin, side):
         if isinstance(x, pd.Series) and len(x) == n:
             return pd.Series(out, index=x.index, name="liquidation_price")
