@@ -167,9 +167,22 @@ def test_filtered_matches_arch(garch_returns: pd.Series) -> None:
     mu = res.params["mu"] / 100
     y = mu + sig * z
     est = var_es(garch_returns, 0.99, method="filtered")
-    assert est.var == pytest.approx(-np.quantile(y, 0.01), rel=1e-6)
+    # arch's own answer, to the rounding of the parameters (4 digits: the estimate no longer
+    # follows the optimiser's last digits, which move with the BLAS kernel)
+    assert est.var == pytest.approx(-np.quantile(y, 0.01), rel=1e-4)
     assert est.es >= est.var
-    assert est.params["beta"] == pytest.approx(res.params["beta[1]"], rel=1e-6)
+    assert est.params["beta"] == round(res.params["beta[1]"], 4)
+    # exactly: arch's estimates rounded (mu, omega 4 significant digits; alpha, beta 4
+    # decimals) and the variances filtered by hand from the mean squared residual
+    m4, w4 = (float(f"{res.params[k]:.4g}") for k in ("mu", "omega"))
+    a4, b4 = round(res.params["alpha[1]"], 4), round(res.params["beta[1]"], 4)
+    e = 100 * garch_returns.to_numpy() - m4
+    s2 = [float(np.mean(e**2))]
+    for t in range(e.size):
+        s2.append(w4 + a4 * e[t] ** 2 + b4 * s2[-1])
+    z4 = e / np.sqrt(s2[:-1])
+    y4 = (m4 + math.sqrt(s2[-1]) * z4) / 100
+    assert est.var == pytest.approx(-np.quantile(y4, 0.01), rel=1e-12)
 
 
 def test_filtered_simulation_horizon(garch_returns: pd.Series) -> None:

@@ -120,8 +120,17 @@ def _cf_params(x: np.ndarray) -> dict[str, float]:
     }
 
 
+#: Significant digits of the GARCH mean and constant, and decimals of alpha and beta, kept from
+#: the fit (standard errors are of order 1e-2 relative; the optimiser's noise 1e-6).
+_GARCH_DIGITS = 4
+
+
 def _fit_garch(x: np.ndarray) -> tuple[dict[str, float], np.ndarray, float]:
-    """GARCH(1,1), constant mean, Gaussian QMLE; returns params, std. residuals, next sigma."""
+    """GARCH(1,1), constant mean, Gaussian QMLE; returns params, std. residuals, next sigma.
+
+    The parameters are rounded (:data:`_GARCH_DIGITS`) and the variances filtered again from
+    the sample variance of the residuals, so the result is the same on every BLAS kernel.
+    """
     require("arch", "garch")
     from arch import arch_model
 
@@ -135,9 +144,19 @@ def _fit_garch(x: np.ndarray) -> tuple[dict[str, float], np.ndarray, float]:
     prm = res.params.to_numpy()
     warn_garch_boundary(float(prm[2] + prm[3]), res.convergence_flag, x.size, "GARCH(1,1)")
     logger.debug("GARCH(1,1) fit on %d returns: %s", x.size, dict(res.params))
-    mu, omega, alpha, beta = (float(v) for v in res.params.to_numpy())
-    sigma = np.asarray(res.conditional_volatility, dtype=np.float64)
-    resid = np.asarray(res.resid, dtype=np.float64)
+    # The optimiser's last digits move with the BLAS kernel (about 1e-6 relative): round the
+    # estimates far inside their standard errors and filter again with a plain IEEE recursion,
+    # so that everything downstream depends only on the rounded parameters.
+    mu_f, omega_f, alpha_f, beta_f = (float(v) for v in prm)
+    mu, omega = (float(f"{v:.{_GARCH_DIGITS}g}") for v in (mu_f, omega_f))
+    alpha, beta = round(alpha_f, _GARCH_DIGITS), round(beta_f, _GARCH_DIGITS)
+    resid = _GARCH_SCALE * x - mu
+    s2 = np.empty(x.size)
+    prev = float(np.mean(resid**2))
+    for t in range(x.size):
+        s2[t] = prev
+        prev = omega + alpha * resid[t] ** 2 + beta * prev
+    sigma = np.sqrt(s2)
     z = resid / sigma
     sigma_next = math.sqrt(omega + alpha * resid[-1] ** 2 + beta * sigma[-1] ** 2)
     params = {
@@ -322,6 +341,10 @@ def var_es(
     :math:`x_{T+1} = \\mu + \\sigma_{T+1} \\hat z_t` over the standardised residuals
     :math:`\\hat z_t = \\hat\\varepsilon_t / \\hat\\sigma_t`, with
     :math:`\\sigma^2_{t+1} = \\omega + \\alpha\\varepsilon_t^2 + \\beta\\sigma_t^2`.
+    The fitted :math:`\\mu, \\omega` are kept to 4 significant digits and :math:`\\alpha,
+    \\beta` to 4 decimals (far inside their standard errors) and :math:`\\sigma_t` is filtered
+    again from :math:`\\sigma^2_1` = the mean squared residual: the optimiser's last digits
+    move with the BLAS kernel, the estimate does not.
 
     References
     ----------
