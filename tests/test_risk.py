@@ -173,15 +173,13 @@ def test_filtered_matches_arch(garch_returns: pd.Series) -> None:
     assert est.es >= est.var
     assert est.params["beta"] == round(res.params["beta[1]"], 4)
     # exactly: arch's estimates rounded (mu, omega 4 significant digits; alpha, beta 4
-    # decimals) and the variances filtered by hand from the mean squared residual
+    # decimals) and the variances filtered again with the rounded values
     m4, w4 = (float(f"{res.params[k]:.4g}") for k in ("mu", "omega"))
     a4, b4 = round(res.params["alpha[1]"], 4), round(res.params["beta[1]"], 4)
-    e = 100 * garch_returns.to_numpy() - m4
-    s2 = [float(np.mean(e**2))]
-    for t in range(e.size):
-        s2.append(w4 + a4 * e[t] ** 2 + b4 * s2[-1])
-    z4 = e / np.sqrt(s2[:-1])
-    y4 = (m4 + math.sqrt(s2[-1]) * z4) / 100
+    fixed = arch_model(100 * garch_returns, rescale=False).fix([m4, w4, a4, b4])
+    e, sd = np.asarray(fixed.resid), np.asarray(fixed.conditional_volatility)
+    s_next = math.sqrt(w4 + a4 * e[-1] ** 2 + b4 * sd[-1] ** 2)
+    y4 = (m4 + s_next * e / sd) / 100
     assert est.var == pytest.approx(-np.quantile(y4, 0.01), rel=1e-12)
 
 

@@ -128,8 +128,8 @@ _GARCH_DIGITS = 4
 def _fit_garch(x: np.ndarray) -> tuple[dict[str, float], np.ndarray, float]:
     """GARCH(1,1), constant mean, Gaussian QMLE; returns params, std. residuals, next sigma.
 
-    The parameters are rounded (:data:`_GARCH_DIGITS`) and the variances filtered again from
-    the sample variance of the residuals, so the result is the same on every BLAS kernel.
+    The parameters are rounded (:data:`_GARCH_DIGITS`) and the variances filtered again with
+    them (arch's ``fix``, same backcast), so the result is the same on every BLAS kernel.
     """
     require("arch", "garch")
     from arch import arch_model
@@ -145,18 +145,14 @@ def _fit_garch(x: np.ndarray) -> tuple[dict[str, float], np.ndarray, float]:
     warn_garch_boundary(float(prm[2] + prm[3]), res.convergence_flag, x.size, "GARCH(1,1)")
     logger.debug("GARCH(1,1) fit on %d returns: %s", x.size, dict(res.params))
     # The optimiser's last digits move with the BLAS kernel (about 1e-6 relative): round the
-    # estimates far inside their standard errors and filter again with a plain IEEE recursion,
-    # so that everything downstream depends only on the rounded parameters.
+    # estimates far inside their standard errors and filter again with them (an element-wise
+    # recursion, no BLAS), so that everything downstream depends only on the rounded values.
     mu_f, omega_f, alpha_f, beta_f = (float(v) for v in prm)
     mu, omega = (float(f"{v:.{_GARCH_DIGITS}g}") for v in (mu_f, omega_f))
     alpha, beta = round(alpha_f, _GARCH_DIGITS), round(beta_f, _GARCH_DIGITS)
-    resid = _GARCH_SCALE * x - mu
-    s2 = np.empty(x.size)
-    prev = float(np.mean(resid**2))
-    for t in range(x.size):
-        s2[t] = prev
-        prev = omega + alpha * resid[t] ** 2 + beta * prev
-    sigma = np.sqrt(s2)
+    fixed = model.fix(np.array([mu, omega, alpha, beta]))  # arch's own recursion and backcast
+    sigma = np.asarray(fixed.conditional_volatility, dtype=np.float64)
+    resid = np.asarray(fixed.resid, dtype=np.float64)
     z = resid / sigma
     sigma_next = math.sqrt(omega + alpha * resid[-1] ** 2 + beta * sigma[-1] ** 2)
     params = {
@@ -343,8 +339,8 @@ def var_es(
     :math:`\\sigma^2_{t+1} = \\omega + \\alpha\\varepsilon_t^2 + \\beta\\sigma_t^2`.
     The fitted :math:`\\mu, \\omega` are kept to 4 significant digits and :math:`\\alpha,
     \\beta` to 4 decimals (far inside their standard errors) and :math:`\\sigma_t` is filtered
-    again from :math:`\\sigma^2_1` = the mean squared residual: the optimiser's last digits
-    move with the BLAS kernel, the estimate does not.
+    again with them (arch's recursion and backcast): the optimiser's last digits move with the
+    BLAS kernel, the estimate does not.
 
     References
     ----------
