@@ -83,9 +83,10 @@ def min_liquidated_leverage(
 
     so every long at 9.57x or more was liquidated; a 9x long survived.
     """
-    (entry_price, extreme_price), _ = align_series(
-        entry_price, extreme_price, names=("entry_price", "extreme_price")
-    )
+    (entry_price, extreme_price, side, maintenance_margin_rate), _ = align_series(
+        entry_price, extreme_price, side, maintenance_margin_rate,
+        names=("entry_price", "extreme_price", "side", "maintenance_margin_rate"),
+    )  # fmt: skip
     entry = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
     extreme = check_positive(as_float_array(extreme_price, "extreme_price"), "extreme_price")
     m = check_range(
@@ -100,7 +101,14 @@ def min_liquidated_leverage(
     denom = np.where(sign > 0, 1.0 - ratio * (1.0 - m), ratio * (1.0 + m) - 1.0)
     with np.errstate(divide="ignore"):
         out = np.where(denom > 0, 1.0 / np.where(denom > 0, denom, 1.0), np.inf)
-    return wrap_like(out, entry_price, extreme_price, name="min_liquidated_leverage")
+    return wrap_like(
+        out,
+        entry_price,
+        extreme_price,
+        side,
+        maintenance_margin_rate,
+        name="min_liquidated_leverage",
+    )
 
 
 def drawdown(price: pd.Series) -> pd.Series:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from riskkit._errors import scalar_array
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array, check_positive, side_sign
+from riskkit._validation import align_series, as_float_array, check_positive, side_sign
 from riskkit.margin.contracts import _contract, maintenance_margin, notional_value, unrealized_pnl
 
 __all__ = [
@@ -143,6 +143,15 @@ def cross_account(
     >>> acct.positions["margin"].round(2).tolist()  # 1000 - 1.0 + 0 ; 1000 - 0.9 - 10
     [999.0, 989.1]
     """
+    (side, entry_price, price, size, maintenance_margin_rate, maintenance_amount), labels = (
+        align_series(
+            side, entry_price, price, size, maintenance_margin_rate, maintenance_amount,
+            names=("side", "entry_price", "price", "size", "maintenance_margin_rate",
+                   "maintenance_amount"),
+        )
+    )  # fmt: skip
+    if index is None:
+        index = labels
     c = _contract(contract)
     wb = float(scalar_array(wallet_balance, "wallet_balance"))
     s = np.atleast_1d(side_sign(side))

@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 
 from riskkit._typing import ArrayLike, FloatArray
-from riskkit._validation import as_float_array, check_option, check_positive, wrap_like
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_option,
+    check_positive,
+    wrap_like,
+)
 from riskkit.liquidation import (
     bankruptcy_price,
     liquidation_price,
@@ -133,6 +139,9 @@ class Market:
                 f"got {ts.date().isoformat()}: no tier table is known before {first}"
             )
         return chosen[-1]
+
+
+_PRICE_ARGS = ("side", "entry_price", "size", "margin")
 
 
 def _single_tier(rate: float, contract: str, venue: str, symbol: str) -> MarginTiers:
@@ -484,6 +493,9 @@ class Venue:
         >>> v.liquidation_price("BTCUSDT", "long", 20_000.0, 1.0, 400.0)  # Bybit help page
         19700.0
         """
+        side, entry_price, size, margin = align_series(
+            side, entry_price, size, margin, names=_PRICE_ARGS
+        )[0]
         market = self._resolve(symbol, max_leverage)
         rule, f = self._fee(market, margin_mode, fee_rate)
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
@@ -576,6 +588,9 @@ class Venue:
         >>> venues.get("bybit-classic").bankruptcy_price("BTCUSDT", "long", 10_000.0, 1.0, 200.0)
         9800.0
         """
+        side, entry_price, size, margin = align_series(
+            side, entry_price, size, margin, names=_PRICE_ARGS
+        )[0]
         market = self.market(symbol)
         rule, f = self._fee(market, margin_mode, fee_rate)
         s = parse_side(side)
@@ -630,6 +645,10 @@ class Venue:
         >>> venues.get("binance-coinm").maintenance_margin("BTCUSD_PERP", 10_000.0, 25_000.0)
         0.0016
         """
+        size, price, entry_price, side, margin = align_series(
+            size, price, entry_price, side, margin,
+            names=("size", "price", "entry_price", "side", "margin"),
+        )[0]  # fmt: skip
         market = self._resolve(symbol, max_leverage)
         rule, f = self._fee(market, margin_mode, fee_rate)
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
@@ -673,7 +692,7 @@ class Venue:
             )
             bp = np.asarray(bp, dtype=np.float64)
             mm = mm - v * f + f * (q * bp if market.contract == "linear" else q / bp)
-        return wrap_like(mm, size, price, name="maintenance_margin")
+        return wrap_like(mm, size, price, entry_price, name="maintenance_margin")
 
     def initial_margin_rate(
         self,
@@ -719,6 +738,9 @@ class Venue:
         ...                             oi_lower_cap=20e6, oi_upper_cap=50e6), 12)
         0.51
         """
+        notional, size, open_interest = align_series(
+            notional, size, open_interest, names=("notional", "size", "open_interest")
+        )[0]
         market = self.market(symbol)
         snap = market.snapshot(as_of, self.name)
         v = as_float_array(notional, "notional")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array, wrap_like
+from riskkit._validation import align_series, as_float_array, wrap_like
 
 __all__ = ["distance", "parse_as_of", "parse_side"]
 
@@ -112,9 +112,10 @@ def parse_as_of(as_of: Any) -> pd.Timestamp | None:
 def distance(side: Any, price: ArrayLike, liq: ArrayLike) -> Any:
     """Fraction of ``price`` the market must move against the position to reach ``liq``;
     ``inf`` where ``liq`` is NaN (cannot be liquidated)."""
+    side, price, liq = align_series(side, price, liq, names=("side", "price", "liq"))[0]
     s = np.asarray(parse_side(side), dtype=np.float64)
     p = np.asarray(as_float_array(price, "price"))
     lq = np.asarray(liq, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         out = np.where(np.isnan(lq), np.inf, s * (p - lq) / p)
-    return wrap_like(out, price, liq, name="distance_to_liquidation")
+    return wrap_like(out, price, liq, side, name="distance_to_liquidation")

@@ -11,6 +11,7 @@ import pandas as pd
 from riskkit._errors import check_int
 from riskkit._parallel import default_threads
 from riskkit._typing import ArrayLike
+from riskkit._validation import align_series
 from riskkit.liquidation._fast import _Checked
 from riskkit.venues._inputs import _side_array
 from riskkit.venues._registry import get
@@ -155,6 +156,10 @@ def liquidation_prices(
     [19700.0, 65185.19]
     """
     threads = default_threads() if n_threads is None else check_int(n_threads, "n_threads", 1)
+    (venue, symbol, side, entry_price, size, margin), index = align_series(
+        venue, symbol, side, entry_price, size, margin,
+        names=("venue", "symbol", "side", "entry_price", "size", "margin"),
+    )  # fmt: skip
     ce = _Checked(entry_price, "entry_price")  # float64, finite (min and max: no temporaries)
     e = ce.arr.ravel()
     n = e.size
@@ -169,7 +174,6 @@ def liquidation_prices(
     if n:
         _per_group(codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode, as_of, out,
                    threads)  # fmt: skip
-    for x in (entry_price, size, margin, side):
-        if isinstance(x, pd.Series) and len(x) == n:
-            return pd.Series(out, index=x.index, name="liquidation_price")
+    if index is not None and len(index) == n:
+        return pd.Series(out, index=index, name="liquidation_price")
     return out

@@ -42,7 +42,13 @@ import pandas as pd
 
 from riskkit._errors import check_int
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array, check_range, side_sign, wrap_like
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_range,
+    side_sign,
+    wrap_like,
+)
 
 __all__ = [
     "LIQUIDITY_TIERS",
@@ -396,6 +402,10 @@ def effective_initial_margin_fraction(
     >>> round(effective_initial_margin_fraction(0.1, 35e6, 20e6, 50e6), 12)  # Small-Cap
     0.55
     """
+    base_imf, open_notional, lower_cap, upper_cap = align_series(
+        base_imf, open_notional, lower_cap, upper_cap,
+        names=("base_imf", "open_notional", "lower_cap", "upper_cap"),
+    )[0]  # fmt: skip
     b = check_range(as_float_array(base_imf, "base_imf"), "base_imf", 0.0, 1.0)
     o = check_range(as_float_array(open_notional, "open_notional"), "open_notional", 0.0)
     lo = check_range(as_float_array(lower_cap, "lower_cap"), "lower_cap", 0.0)
@@ -409,7 +419,9 @@ def effective_initial_margin_fraction(
         frac = (o - lo) / (hi - lo)
     scaled = np.where(o >= hi, 1.0, b + (1.0 - b) * np.clip(frac, 0.0, 1.0))
     out = np.where((hi == 0) | (o <= lo), b, scaled)
-    return wrap_like(np.asarray(out, dtype=np.float64), open_notional, name="imf")
+    return wrap_like(
+        np.asarray(out, dtype=np.float64), open_notional, base_imf, lower_cap, upper_cap, name="imf"
+    )
 
 
 def fillable_price(
@@ -470,6 +482,13 @@ def fillable_price(
     >>> round(fillable_price(100.0, "long", 0.03, 0.0, 15.0), 12)
     95.5
     """
+    oracle_price, side, maintenance_margin_fraction, total_net_collateral, \
+        total_maintenance_margin = align_series(
+            oracle_price, side, maintenance_margin_fraction, total_net_collateral,
+            total_maintenance_margin,
+            names=("oracle_price", "side", "maintenance_margin_fraction", "total_net_collateral",
+                   "total_maintenance_margin"),
+        )[0]  # fmt: skip
     p = as_float_array(oracle_price, "oracle_price")
     if np.any(p <= 0):
         raise ValueError(f"oracle_price must be > 0; got {np.asarray(p).tolist()}")
@@ -493,4 +512,12 @@ def fillable_price(
         )
     abr = np.clip(bankruptcy_adjustment * (1.0 - tnc / tmmr), 0.0, 1.0)
     out = p * (1.0 - s * abr * spread_to_maintenance_margin_ratio * mmf)
-    return wrap_like(np.asarray(out, dtype=np.float64), oracle_price, name="fillable_price")
+    return wrap_like(
+        np.asarray(out, dtype=np.float64),
+        oracle_price,
+        side,
+        total_net_collateral,
+        total_maintenance_margin,
+        maintenance_margin_fraction,
+        name="fillable_price",
+    )

@@ -28,15 +28,24 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from riskkit._typing import ArrayLike
-from riskkit._validation import as_float_array, check_positive, wrap_like
+from riskkit._validation import (
+    align_series,
+    as_float_array,
+    check_positive,
+    index_of,
+    wrap_like,
+)
 from riskkit.venues._inputs import _side_array
 from riskkit.venues._registry import get
 
 __all__ = ["PROFILES", "is_liquidatable", "liquidation_price"]
 
 PROFILES = ("gmx-v2",)
+_ARGS = ("side", "entry_price", "size_usd", "collateral_usd", "borrowing_fee_usd",
+         "funding_fee_usd", "price_impact_usd")  # fmt: skip
 
 
 def _fees(
@@ -129,6 +138,11 @@ def liquidation_price(
     ...                         borrowing_fee_usd=200.0), 6)  # fees bring it closer
     90760.0
     """
+    side, entry_price, size_usd, collateral_usd, borrowing_fee_usd, funding_fee_usd, \
+        price_impact_usd = align_series(
+            side, entry_price, size_usd, collateral_usd, borrowing_fee_usd, funding_fee_usd,
+            price_impact_usd, names=_ARGS,
+        )[0]  # fmt: skip
     adj = _fees(size_usd, borrowing_fee_usd, funding_fee_usd, price_impact_usd)
     s_usd = check_positive(as_float_array(size_usd, "size_usd"), "size_usd")
     e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
@@ -186,6 +200,11 @@ def is_liquidatable(
     >>> bool(is_liquidatable("BTC/USD:USDC", "long", 100_000.0, 100_000.0, 10_000.0, 91_000.0))
     False
     """
+    side, entry_price, size_usd, collateral_usd, borrowing_fee_usd, funding_fee_usd, \
+        price_impact_usd, price = align_series(
+            side, entry_price, size_usd, collateral_usd, borrowing_fee_usd, funding_fee_usd,
+            price_impact_usd, price, names=(*_ARGS, "price"),
+        )[0]  # fmt: skip
     adj = _fees(size_usd, borrowing_fee_usd, funding_fee_usd, price_impact_usd)
     s_usd = check_positive(as_float_array(size_usd, "size_usd"), "size_usd")
     e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
@@ -195,4 +214,7 @@ def is_liquidatable(
     s = _side_array(side)
     remaining = c + s * s_usd * (p / e - 1.0) + adj - f * s_usd
     out = (remaining <= 0.0) | (remaining < mu * s_usd)
-    return out if out.ndim else bool(out)
+    if not out.ndim:
+        return bool(out)
+    idx = index_of(side, entry_price, size_usd, collateral_usd, price)
+    return pd.Series(out, index=idx, name="liquidatable") if idx is not None else out
