@@ -118,3 +118,72 @@ def test_okx_btc_usd_swap_recorded_isolated_liquidation_price() -> None:
         "BTC-USD-SWAP", "long", float(r["avgPx"]), size, float(r["margin"]), as_of=RECORDED_ON
     )
     assert lp == pytest.approx(float(r["liqPx"]), rel=1e-6)
+
+
+# ============================================================================ Bitget SOLUSDT
+BITGET = venues.get("bitget")
+
+# https://www.dhxrcw.cn/it/support/articles/12560603837608 (stored copy, not on a Bitget
+# domain, of Bitget's SOLUSDT announcement dated 2025-09-11): the "Dopo la regolazione" (after
+# adjustment) columns as printed, "position (USDT) leverage maintenance margin rate"
+BITGET_SOLUSDT_PRINTED = """
+0~50,000 100 0.50%
+50,000~100,000 75 0.80%
+100,000~1,000,000 50 1.00%
+1,000,000~5,000,000 25 2.00%
+5,000,000~10,000,000 20 3.00%
+10,000,000~30,000,000 10 5.00%
+30,000,000~60,000,000 5 12.00%
+60,000,000~80,000,000 4 15.00%
+80,000,000~150,000,000 2 30.00%
+150,000,000~300,000,000 1 60.00%
+"""
+
+
+def _printed_rows(text: str) -> list[tuple[float, float, float, float]]:
+    out = []
+    for line in text.strip().splitlines():
+        band, lev, pct = line.split()
+        lo, hi = (float(x.replace(",", "")) for x in band.split("~"))
+        out.append((lo, hi, float(lev), float(pct.rstrip("%")) / 100.0))
+    return out
+
+
+@pytest.mark.parametrize("as_of", ["2025-09-12", "2025-11-09", "2025-11-10", None])
+def test_bitget_solusdt_table_is_the_printed_one(as_of: str | None) -> None:
+    rows = _printed_rows(BITGET_SOLUSDT_PRINTED)
+    t = BITGET.tiers("SOLUSDT", as_of=as_of)
+    assert t.n_tiers == len(rows) == 10
+    assert t.notional_floor.tolist() == [r[0] for r in rows]
+    assert t.notional_cap.tolist() == [r[1] for r in rows]
+    assert t.max_leverage.tolist() == [r[2] for r in rows]
+    assert t.maintenance_margin_rate.tolist() == pytest.approx([r[3] for r in rows], abs=1e-15)
+    assert BITGET.market("SOL/USDT:USDT").symbol == "SOLUSDT"
+
+
+def test_bitget_solusdt_amounts_follow_the_rule_in_force() -> None:
+    rows = _printed_rows(BITGET_SOLUSDT_PRINTED)
+    # before 2025-11-10 the whole position value takes its tier's rate: no deduction
+    assert BITGET.tiers("SOLUSDT", as_of="2025-09-12").maintenance_amount.tolist() == [0.0] * 10
+    # from 2025-11-10 each slice takes its own tier's rate: deduction by the cum recursion
+    cum, expected = 0.0, []
+    for i, (lo, _, _, rate) in enumerate(rows):
+        if i:
+            cum += lo * (rate - rows[i - 1][3])
+        expected.append(cum)
+    t = BITGET.tiers("SOLUSDT", as_of="2025-11-10")
+    assert t.maintenance_amount.tolist() == pytest.approx(expected, rel=1e-12, abs=1e-9)
+
+
+def test_bitget_solusdt_maintenance_by_hand() -> None:
+    # 1,000 SOL at a mark of 200 USDT = 200,000 USDT; the profile's taker fee (0.06%) is
+    # reserved on the whole value. Whole-position rule (tier 3, 1.00%): 200,000 x 1.06%;
+    # tiered rule: 50,000 x 0.50% + 50,000 x 0.80% + 100,000 x 1.00% + 200,000 x 0.06%
+    fee = BITGET.taker_fee_rate
+    assert fee == 0.0006
+    old = BITGET.maintenance_margin("SOLUSDT", 1_000.0, 200.0, as_of="2025-10-01")
+    new = BITGET.maintenance_margin("SOLUSDT", 1_000.0, 200.0, as_of="2025-11-10")
+    assert old == pytest.approx(200_000 * (0.01 + fee), rel=1e-12)  # 2,120
+    assert new == pytest.approx(250.0 + 400.0 + 1_000.0 + 200_000 * fee, rel=1e-12)  # 1,770
+    with pytest.raises(ValueError, match="as_of must not precede"):
+        BITGET.tiers("SOLUSDT", as_of="2025-09-11")
