@@ -5,7 +5,8 @@ Measures, in one process and on the same inputs:
 * ``all profiles``: :func:`riskkit.venues.liquidation_prices` with the positions spread over
   every market of every profile that ships a tier table, in random order, with venue/symbol
   given as pandas Categoricals and as object arrays of strings, and with the rows already
-  grouped by venue and symbol; random order on the default 2 threads and on 1;
+  grouped by venue and symbol; random order on the default 2 threads and on 1, with each
+  engine (numba's counting sort, the default when numba is installed, and numpy's argsort);
 * ``naive per-group loop``: the reference for random order, what a user would write: one
   boolean mask per (venue, symbol) over all rows and one :meth:`Venue.liquidation_price` call
   on the masked rows; the batch is asserted bit-identical to it;
@@ -37,6 +38,7 @@ import pandas as pd
 
 from riskkit import venues
 from riskkit.liquidation import liquidation_price_tiered
+from riskkit.venues._partition import HAVE_NUMBA
 
 
 def _interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict, dict]:
@@ -91,6 +93,14 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     def spread_1() -> Any:
         return venues.liquidation_prices(ven, sym, side, entry, size, margin, n_threads=1)
 
+    def spread_numpy() -> Any:
+        return venues.liquidation_prices(ven, sym, side, entry, size, margin, engine="numpy")
+
+    def spread_numpy_1() -> Any:
+        return venues.liquidation_prices(
+            ven, sym, side, entry, size, margin, engine="numpy", n_threads=1
+        )
+
     def single() -> Any:
         return bn.liquidation_price("BTCUSDT", side, entry, q1, m1)
 
@@ -132,6 +142,8 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
             "grouped": spread_grouped,
             "spread": spread,
             "spread_1": spread_1,
+            "numpy": spread_numpy,
+            "numpy_1": spread_numpy_1,
             "strings": spread_strings,
             "per_group": per_group,
             "single": single,
@@ -149,6 +161,8 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
     assert np.array_equal(out_spread.view(np.int64), out["per_group"].view(np.int64))
     assert np.array_equal(out["grouped"], out_spread[grouped], equal_nan=True)
     assert np.array_equal(out["spread_1"].view(np.int64), out_spread.view(np.int64))
+    assert np.array_equal(out["numpy"].view(np.int64), out_spread.view(np.int64))
+    assert np.array_equal(out["numpy_1"].view(np.int64), out_spread.view(np.int64))
     assert np.array_equal(out_spread, out["strings"], equal_nan=True)
     assert np.allclose(out_single, out_tiered, equal_nan=True)
     ok = np.isfinite(out_single) & (q1 * out_single < 50_000.0)  # tier 1 at the LP: = fused
@@ -158,10 +172,14 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
           f"{len({p[0] for p in pool})} profiles (best of {repeat}, interleaved)")  # fmt: skip
     print(f"  load average (1, 5, 15 min): {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f} before, "
           f"{load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} after")  # fmt: skip
+    engine = "numba" if HAVE_NUMBA else "numpy (numba not installed)"
+    print(f"  default engine: {engine}")
     rows = [
         ("all profiles, pre-grouped rows", t_grouped),
         ("all profiles, random order (categorical)", t_spread),
         ("all profiles, random order, 1 thread", t["spread_1"]),
+        ("  the same, engine='numpy'", t["numpy"]),
+        ("  the same, engine='numpy', 1 thread", t["numpy_1"]),
         ("all profiles, random order (strings)", t_strings),
         ("naive per-group loop, random order (reference)", t["per_group"]),
         ("single venue (binance-usdm BTCUSDT)", t_single),
@@ -176,6 +194,8 @@ def main(n: int = 10_000_000, seed: int = 0, repeat: int = 5) -> None:
         ("all profiles (pre-grouped) / single venue", t_grouped / t_single, 2.0),
         ("all profiles (random order) / single venue", t_spread / t_single, 2.0),
         ("all profiles (random, 1 thread) / single venue", t["spread_1"] / t_single, None),
+        ("  engine='numpy' / single venue", t["numpy"] / t_single, None),
+        ("  engine='numpy', 1 thread / single venue", t["numpy_1"] / t_single, None),
         ("all profiles (strings) / single venue", t_strings / t_single, None),
         ("naive per-group loop / batch (random order)", t["per_group"] / t_spread, None),
         ("single venue / tiered direct", t_single / t_tiered, None),

@@ -27,6 +27,7 @@ from riskkit.margin import MarginTiers
 from riskkit.venues import binance as bn_raw
 from riskkit.venues import deribit as deribit_mod
 from riskkit.venues import hyperliquid as hl_mod
+from riskkit.venues._partition import HAVE_NUMBA
 
 
 def _exp(key: str) -> float:
@@ -912,27 +913,40 @@ def _mixed(pool: list, n: int, seed: int) -> tuple:
     return pick, ven, sym, side, e, q, m
 
 
+ENGINES = [
+    "numpy",
+    pytest.param("numba", marks=pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")),
+]
+
+
+def _small_blocks(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
+    # both engines' block sizes, so that a few thousand rows make many blocks
+    from riskkit.venues import batch
+
+    monkeypatch.setattr(batch, "_BLOCK", rows)
+    monkeypatch.setattr(batch, "_BLOCK_COUNTING", rows)
+
+
 def _bits(x: object) -> np.ndarray:
     return np.asarray(x, dtype=np.float64).view(np.int64)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("mode", ["isolated", "cross"])
 def test_batch_unordered_is_bit_identical_to_per_venue_calls(
-    mode: str, monkeypatch: pytest.MonkeyPatch
+    mode: str, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every shipped market, rows in random order, longs and shorts from 0.5x to 50x, notionals
     # into the upper tiers: the batch equals Venue.liquidation_price bit for bit (NaN
     # included), and a naive per-position loop of scalar calls. Cross mode adds Bybit inverse's
     # fee to close at bankruptcy (a group priced by its own call).
-    from riskkit.venues import batch
-
-    monkeypatch.setattr(batch, "_BLOCK", 256)  # many blocks, each mixing every group
+    _small_blocks(monkeypatch, 256)  # many blocks, each mixing every group
     pool = _shipped_markets()
     n = 4_000
     pick, ven, sym, side, e, q, m = _mixed(pool, n, 11)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TierMismatchWarning)  # BitMEX's 200 XBT limit
-        got = venues.liquidation_prices(ven, sym, side, e, q, m, margin_mode=mode)
+        got = venues.liquidation_prices(ven, sym, side, e, q, m, margin_mode=mode, engine=engine)
         for k, (name, symbol, _) in enumerate(pool):
             rows = pick == k
             one = venues.get(name).liquidation_price(
@@ -951,7 +965,8 @@ def test_batch_unordered_is_bit_identical_to_per_venue_calls(
     assert usdm.sum() > 10
 
 
-def test_batch_unordered_custom_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_batch_unordered_custom_tables(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # A table with a tier-1 deduction (A_0 = 5, continuous by the cum recursion) takes the
     # closed form with its deduction term; one whose maintenance jumps at each floor (amounts
     # 0) is solved by walking tiers, by its own call. Both bit-identical to the profile's call.
@@ -966,7 +981,8 @@ def test_batch_unordered_custom_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch, "get", lambda name: custom if name == "x" else venues.get(name))
     pool = [("x", "AAAUSDT", "linear"), ("x", "JMPUSDT", "linear"), *_shipped_markets()[:3]]
     pick, ven, sym, side, e, q, m = _mixed(pool, 1_500, 3)
-    got = venues.liquidation_prices(ven, sym, side, e, q, m)
+    _small_blocks(monkeypatch, 200)
+    got = venues.liquidation_prices(ven, sym, side, e, q, m, engine=engine)
     for k, (name, symbol, _) in enumerate(pool):
         rows = pick == k
         v = custom if name == "x" else venues.get(name)
@@ -974,19 +990,22 @@ def test_batch_unordered_custom_tables(monkeypatch: pytest.MonkeyPatch) -> None:
         np.testing.assert_array_equal(_bits(got[rows]), _bits(one), err_msg=symbol)
 
 
-def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_batch_unordered_errors_and_warnings_as_per_venue_path(engine: str) -> None:
     ven = np.array(["binance-usdm", "deribit", "binance-usdm"], dtype=object)
     sym = np.array(["BTCUSDT", "BTC_USDC-PERPETUAL", "BTCUSDT"], dtype=object)
     e, q, m = np.full(3, 5e4), np.ones(3), np.full(3, 5e3)
     side = np.array([1.0, -1.0, 1.0])
     with pytest.raises(ValueError, match="entry_price must be > 0"):
-        venues.liquidation_prices(ven, sym, side, np.array([5e4, 5e4, -1.0]), q, m)
+        venues.liquidation_prices(ven, sym, side, np.array([5e4, 5e4, -1.0]), q, m, engine=engine)
     with pytest.raises(ValueError, match="margin must be finite"):
-        venues.liquidation_prices(ven, sym, side, e, q, np.array([1.0, np.nan, 1.0]))
+        venues.liquidation_prices(ven, sym, side, e, q, np.array([1.0, np.nan, 1.0]), engine=engine)
     with pytest.raises(ValueError, match="maintenance_margin_rate must be in"):  # Deribit
-        venues.liquidation_prices(ven, sym, side, e, np.array([1.0, 3e4, 1.0]), m)
+        venues.liquidation_prices(ven, sym, side, e, np.array([1.0, 3e4, 1.0]), m, engine=engine)
     with pytest.raises(ValueError, match="symbol must be one of"):
-        venues.liquidation_prices(ven, np.array(["BTCUSDT", "BTC", "BTCUSDT"]), side, e, q, m)
+        venues.liquidation_prices(
+            ven, np.array(["BTCUSDT", "BTC", "BTCUSDT"]), side, e, q, m, engine=engine
+        )
     # beyond the last tier: Bybit classic's entry notional 600 x 50,000 = 3e7 > its 2e7 risk
     # limit (the entry tier) and Binance's 50,000 BTC whose notional at the liquidation price
     # passes its 1.8e9 cap (the closed form): the same warnings as the per-venue calls
@@ -994,7 +1013,7 @@ def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
     q_b = np.array([600.0, 5e4, 1.0])
     m_b = q_b * e / 10.0
     with pytest.warns(TierMismatchWarning) as batch_warnings:
-        got = venues.liquidation_prices(ven_b, "BTCUSDT", side, e, q_b, m_b)
+        got = venues.liquidation_prices(ven_b, "BTCUSDT", side, e, q_b, m_b, engine=engine)
     with pytest.warns(TierMismatchWarning) as venue_warnings:
         one = [
             venues.get(ven_b[i]).liquidation_price("BTCUSDT", side[i], e[i], q_b[i], m_b[i])
@@ -1011,7 +1030,7 @@ def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
     q_o, e_o = np.array([5_000.0, 1.0, 400.0]), np.full(3, 3e3)
     m_o = q_o * e_o / 10.0
     with pytest.warns(TierMismatchWarning, match="1 position.*a size.*ETH-USDT-SWAP"):
-        got = venues.liquidation_prices(ven_o, sym_o, side, e_o, q_o, m_o)
+        got = venues.liquidation_prices(ven_o, sym_o, side, e_o, q_o, m_o, engine=engine)
     with pytest.warns(TierMismatchWarning, match="1 position.*a size.*ETH-USDT-SWAP"):
         one = venues.get("okx").liquidation_price(
             "ETH-USDT-SWAP", side[::2], e_o[::2], q_o[::2], m_o[::2]
@@ -1019,19 +1038,20 @@ def test_batch_unordered_errors_and_warnings_as_per_venue_path() -> None:
     np.testing.assert_array_equal(_bits(got[::2]), _bits(one))
 
 
-def test_batch_threads_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_batch_threads_give_the_same_bits(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # blocks of unordered rows priced on 1, 2 or 3 threads (more threads than blocks' cores,
     # so blocks finish out of order): the same prices bit for bit, NaN included
-    from riskkit.venues import batch
-
-    monkeypatch.setattr(batch, "_BLOCK", 128)  # 32 blocks
+    _small_blocks(monkeypatch, 128)  # 32 blocks
     pool = _shipped_markets()
     _, ven, sym, side, e, q, m = _mixed(pool, 4_000, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TierMismatchWarning)
-        ref = venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=1)
+        ref = venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=1, engine=engine)
         for threads in (2, 3):
-            got = venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=threads)
+            got = venues.liquidation_prices(
+                ven, sym, side, e, q, m, n_threads=threads, engine=engine
+            )
             np.testing.assert_array_equal(_bits(got), _bits(ref))
     with pytest.raises(ValueError, match="n_threads must be >= 1; got 0"):
         venues.liquidation_prices(ven, sym, side, e, q, m, n_threads=0)

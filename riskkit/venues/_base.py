@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,13 +30,10 @@ from riskkit._validation import (
     check_positive,
     wrap_like,
 )
-from riskkit.liquidation import (
-    bankruptcy_price,
-    liquidation_price,
-    liquidation_price_fixed_maintenance,
-    liquidation_price_tiered,
-)
-from riskkit.liquidation.tiered import _tiered_price
+from riskkit.liquidation import bankruptcy_price, liquidation_price
+from riskkit.liquidation._fast import _arr, _mmr, _positive
+from riskkit.liquidation.prices import _fixed_kernel, _kernel
+from riskkit.liquidation.tiered import _tiered
 from riskkit.margin import MarginTiers
 from riskkit.venues._inputs import _side_array, distance, parse_as_of, parse_side
 
@@ -501,33 +498,61 @@ class Venue:
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
         kind, table = self._pricing(market, rule, f, table, snap)
         s = _side_array(side)
-        q_in = size
+        e = _positive(entry_price, "entry_price")
+        q = _positive(size, "size")
+        m_ = _arr(margin, "margin")
+        p = self._compute(kind, table, snap, market, f, s, e, q, m_)
+        return self._finish(p, s, market, round_to_tick, side, entry_price, size, margin)
+
+    def _pricer(
+        self, symbol: str, margin_mode: str, as_of: Any
+    ) -> Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]:
+        # liquidation_price with the market, fee and table resolved once, on inputs already
+        # parsed and checked (side +1/-1, entry and size > 0, margin finite, float64 arrays):
+        # the batch (riskkit.venues.batch) calls it once per group and block, bit-identical to
+        # liquidation_price because both run _compute and _finish
+        market = self._resolve(symbol, None)
+        rule, f = self._fee(market, margin_mode, None)
+        table, snap = self._table(market, as_of, None, None, None)
+        kind, table = self._pricing(market, rule, f, table, snap)
+
+        def price(s: FloatArray, e: FloatArray, q: FloatArray, m_: FloatArray) -> FloatArray:
+            p = self._compute(kind, table, snap, market, f, s, e, q, m_)
+            return np.asarray(self._finish(p, s, market, True), dtype=np.float64)
+
+        return price
+
+    def _compute(
+        self,
+        kind: str,
+        table: MarginTiers,
+        snap: Snapshot | None,
+        market: Market,
+        f: float,
+        s: FloatArray,
+        e: FloatArray,
+        q: FloatArray,
+        m_: FloatArray,
+    ) -> FloatArray:
+        # the price by the solver _pricing chose, on parsed and checked inputs
+        linear = market.contract == "linear"
         if kind == "size_linear" and snap is not None:
-            q = check_positive(as_float_array(size, "size"), "size")
-            if market.contract == "linear":
-                rate = table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f
-                p = liquidation_price(s, entry_price, q, margin, rate, 0.0, market.contract)
-            else:  # the coin size N/P grows as the price falls: a quadratic in 1/P
-                e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
-                m_ = as_float_array(margin, "margin")
-                base = float(table.maintenance_margin_rate[0]) + f
-                p = _inverse_size_linear(s, e, q, m_, base, snap.mmr_per_unit)
-        elif kind == "fixed_with_close_fee":
-            e = check_positive(as_float_array(entry_price, "entry_price"), "entry_price")
-            q = check_positive(as_float_array(size, "size"), "size")
-            v0 = q * e if market.contract == "linear" else q / e
+            if linear:
+                rate = _mmr(table.maintenance_margin_rate[0] + snap.mmr_per_unit * q + f)
+                return _kernel(s, e, q, m_, rate, np.asarray(0.0), True)
+            # the coin size N/P grows as the price falls: a quadratic in 1/P
+            base = float(table.maintenance_margin_rate[0]) + f
+            return _inverse_size_linear(s, e, q, m_, base, snap.mmr_per_unit)
+        if kind == "fixed_with_close_fee":
+            v0 = q * e if linear else q / e
             mmr, amt = table.lookup(q if table.tier_basis == "size" else v0)
-            bp = liquidation_price(s, e, q, margin, f, 0.0, market.contract)
+            bp = _kernel(s, e, q, m_, np.asarray(f), np.asarray(0.0), linear)
             with np.errstate(divide="ignore", invalid="ignore"):
-                fee_close = f * (q * bp if market.contract == "linear" else q / bp)
+                fee_close = f * (q * bp if linear else q / bp)
             mm = np.maximum(v0 * np.asarray(mmr) - np.asarray(amt) + fee_close, 0.0)
-            p = liquidation_price_fixed_maintenance(s, e, q, margin, mm, market.contract)
-        else:
-            if any(isinstance(x, pd.Series | pd.DataFrame) for x in (entry_price, size, margin)):
-                p = liquidation_price_tiered(s, entry_price, size, margin, table)
-            else:  # side already parsed, no index to align: straight to the solver
-                p = _tiered_price(s, entry_price, size, margin, table)
-        return self._finish(p, s, market, round_to_tick, side, entry_price, q_in, margin)
+            return _fixed_kernel(s, e, q, m_, mm, linear)
+        price, _ = _tiered(s, e, q, m_, table, linear, want_tier=False)
+        return price
 
     def _pricing(
         self, market: Market, rule: str, f: float, table: MarginTiers, snap: Snapshot | None
