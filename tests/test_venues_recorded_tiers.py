@@ -107,8 +107,10 @@ def test_okx_btc_usd_swap_recorded_cross_liquidation_price() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="OKX's isolated liqPx 69,536.6125 is 1.4e-6 above the tier-1 + taker-fee rule "
-    "(69,536.5125 from margin 0.000361141 BTC = IM at 3x); the 0.1 USD gap is not explained "
-    "by our sources",
+    "(69,536.5125 from margin 0.000361141 BTC = IM at 3x). The gap is one tick exactly "
+    "(0.1000000000 USD, BTC-USD-SWAP's tick), as if OKX moved a long's price up by a tick, but "
+    "one recorded position (and the cross one, which matches without it) cannot establish the "
+    "rule and no OKX page in our sources states it, so riskkit does not apply it",
 )
 def test_okx_btc_usd_swap_recorded_isolated_liquidation_price() -> None:
     r = OKX_BTC_USD_SWAP_ISOLATED
@@ -117,6 +119,8 @@ def test_okx_btc_usd_swap_recorded_isolated_liquidation_price() -> None:
     lp = OKX.liquidation_price(
         "BTC-USD-SWAP", "long", float(r["avgPx"]), size, float(r["margin"]), as_of=RECORDED_ON
     )
+    # the gap is one tick exactly: this would also fail if riskkit's price moved at all
+    assert float(r["liqPx"]) - lp == pytest.approx(0.1, abs=1e-9)
     assert lp == pytest.approx(float(r["liqPx"]), rel=1e-6)
 
 
