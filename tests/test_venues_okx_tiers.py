@@ -66,9 +66,3 @@ def test_okx_btc_usdt_swap_placeholder_is_one_notes_tier_from_2026_11_27() -> No
     # before the notes' date there is no BTC-USDT-SWAP table at all
     with pytest.raises(ValueError, match=r"as_of must not precede .* okx BTC-USDT-SWAP \(2026"):
         OKX.tiers("BTC-USDT-SWAP", as_of="2026-11-26")
-
-
-def test_okx_usdt_swaps_without_a_sourced_table_are_not_shipped() -> None:
-    for ccxt_symbol in ("SOL/USDT:USDT", "DOGE/USDT:USDT", "XRP/USDT:USDT", "OKB/USDT:USDT"):
-        with pytest.raises(ValueError, match="symbol must be one of"):
-            OKX.market(ccxt_symbol)
