@@ -177,3 +177,33 @@ def test_min_liquidated_leverage_aligns_side() -> None:
     got = min_liquidated_leverage(entry, extreme, side)
     want = min_liquidated_leverage(entry, extreme, side.reindex(entry.index))
     pd.testing.assert_series_equal(got, want)
+
+
+def test_cross_margin_refuses_two_positions_in_one_market_regression() -> None:
+    # a hedged pair (long 1 and short 1 BTC, the second under its ccxt symbol) was priced as if
+    # each leg's partner stayed at mark: 26,228.9 and 35,733.1, although the two legs' PnL
+    # cancels at every price. Hedge mode needs both legs moved together: refused, named.
+    pos = [
+        dict(symbol="BTCUSDT", side="long", entry_price=30_000.0, size=1.0, mark_price=31_000.0),
+        dict(symbol="BTC/USDT:USDT", side="short", entry_price=30_000.0, size=1.0,
+             mark_price=31_000.0),
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match=r"one position per market.*BTCUSDT.*rows \[0, 1\]"):
+        venues.cross_margin(venues.get("binance-usdm"), pos, 5_000.0)
+
+
+def test_position_from_ccxt_does_not_drop_a_hedged_leg_regression() -> None:
+    # a cross long whose account also holds a short in the same symbol (hedge mode): the short
+    # was filtered out with the position itself (same symbol), so its PnL and maintenance
+    # were silently ignored; now the pair is refused. The position itself, listed again in
+    # the account, is still recognised and skipped.
+    pos = {
+        "symbol": "BTC/USDT:USDT", "side": "long", "contracts": 1.0, "contractSize": 1.0,
+        "entryPrice": 50_000.0, "markPrice": 49_000.0, "marginMode": "cross",
+    }  # fmt: skip
+    alone = venues.position_from_ccxt(pos, "binance", {"wallet_balance": 5e3, "positions": []})
+    listed = venues.position_from_ccxt(pos, "binance", {"wallet_balance": 5e3, "positions": [pos]})
+    assert listed.liquidation_price == alone.liquidation_price
+    hedged = {"wallet_balance": 5e3, "positions": [pos, dict(pos, side="short")]}
+    with pytest.raises(ValueError, match="one position per market"):
+        venues.position_from_ccxt(pos, "binance", hedged)

@@ -183,7 +183,16 @@ def _one(
                 f"account with 'wallet_balance' (and other 'positions') is required for the "
                 f"cross position {symbol!r}; got {account!r}"
             )
-        others = [p for p in account.get("positions", []) if p.get("symbol") != symbol]
+        # the account's other positions: all but this one (same symbol and side). A hedged
+        # opposite leg in the same market stays in, and cross_margin refuses the pair
+        others = [
+            p
+            for p in account.get("positions", [])
+            if not (
+                p.get("symbol") == symbol
+                and ("long" if parse_side(str(p.get("side"))) > 0 else "short") == side
+            )
+        ]
         rows = [_row(position, market_mark=mark, entry=entry, size=size, side=side, **kw)]
         for o in others:
             oc = _num(o.get("contracts")) * (

@@ -183,12 +183,14 @@ def cross_margin(
     pnl = np.empty(n)
     notional = np.empty(n)
     settles = set()
+    markets: list[str] = []
     for i, sym in enumerate(frame["symbol"]):
         kw: dict[str, Any] = {}
         if lev is not None and not pd.isna(lev[i]):
             kw["max_leverage"] = float(lev[i])
         market = venue._resolve(str(sym), kw.get("max_leverage"))
         settles.add(market.settle)
+        markets.append(market.symbol)
         linear = market.contract == "linear"
         notional[i] = q[i] * p[i] if linear else q[i] / p[i]
         pnl[i] = s[i] * q[i] * (p[i] - e[i]) if linear else s[i] * q[i] * (1 / e[i] - 1 / p[i])
@@ -207,6 +209,18 @@ def cross_margin(
     if len(settles) > 1:
         raise ValueError(
             f"positions must share one settlement currency for cross margin; got {sorted(settles)}"
+        )
+    rows_of: dict[str, list[int]] = {}
+    for i, sym in enumerate(markets):
+        rows_of.setdefault(sym, []).append(i)
+    repeated = {sym: rows for sym, rows in rows_of.items() if len(rows) > 1}
+    if repeated:
+        sym, rows = next(iter(repeated.items()))
+        raise ValueError(
+            "positions must hold one position per market (one-way mode); got "
+            f"{venue.name} {sym} in rows {rows}. A hedged long and short in one market move "
+            "with the same price, which pricing each with the other at mark would misstate: "
+            "net them into one position (the venue's one-way view) or price each account apart"
         )
     tmm, upnl = float(mm.sum()), float(pnl.sum())
     margin = wb - (tmm - mm) + (upnl - pnl)
