@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "check_broadcast",
     "check_frame",
     "check_instance",
     "check_int",
@@ -180,3 +181,29 @@ def scalar_array(value: Any, name: str, *, allow_nan: bool = False) -> Any:
     from riskkit._validation import as_float_array
 
     return as_float_array(check_scalar(value, name), name, allow_nan=allow_nan)
+
+
+def check_broadcast(**named: Any) -> tuple[int, ...]:
+    """The common shape of the named arrays, or a ``ValueError`` naming each one's shape.
+
+    numpy's own message ("objects cannot be broadcast ... arg 2 with shape (2,)") names
+    positions, not arguments.
+
+    Examples
+    --------
+    >>> check_broadcast(size=np.ones(2), margin=1.0)
+    (2,)
+    """
+    shapes = {k: np.shape(v) for k, v in named.items()}
+    distinct = {s for s in shapes.values() if s}
+    if len(distinct) <= 1:
+        return distinct.pop() if distinct else ()
+    try:
+        return tuple(np.broadcast_shapes(*shapes.values()))
+    except ValueError:
+        got = ", ".join(f"{k} {s}" for k, s in shapes.items() if s)
+        names = ", ".join(shapes)
+        raise ValueError(
+            f"{names} must have one length (or be scalars) to combine element by element; "
+            f"got shapes {got}"
+        ) from None

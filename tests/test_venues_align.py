@@ -207,3 +207,20 @@ def test_position_from_ccxt_does_not_drop_a_hedged_leg_regression() -> None:
     hedged = {"wallet_balance": 5e3, "positions": [pos, dict(pos, side="short")]}
     with pytest.raises(ValueError, match="one position per market"):
         venues.position_from_ccxt(pos, "binance", hedged)
+
+
+def test_unequal_lengths_name_the_arguments_regression() -> None:
+    # numpy's message named positions ("arg 2 with shape (2,) and arg 3 with shape (3,)")
+    v = venues.get("binance-usdm")
+    with pytest.raises(ValueError, match=r"got shapes size \(2,\), margin \(3,\)"):
+        v.liquidation_price("BTCUSDT", "long", 5e4, [1.0, 2.0], [5e3, 1e3, 2e3])
+    with pytest.raises(ValueError, match=r"got shapes side \(2,\), margin \(3,\)"):
+        v.bankruptcy_price("BTCUSDT", ["long", "short"], 5e4, 1.0, [5e3, 1e3, 2e3])
+    with pytest.raises(ValueError, match=r"got shapes size \(2,\), price \(3,\)"):
+        v.maintenance_margin("BTCUSDT", [1.0, 2.0], [5e4, 4e4, 3e4])
+    with pytest.raises(ValueError, match=r"got shapes side \(2,\), entry_price \(3,\)"):
+        venues.liquidation_prices("binance-usdm", "BTCUSDT", ["long", "short"], [5e4] * 3, 1.0,
+                                  5e3)  # fmt: skip
+    # scalars and equal lengths still combine
+    out = v.liquidation_price("BTCUSDT", ["long", "short"], 5e4, [1.0, 2.0], 5e3)
+    assert out.shape == (2,) and out[0] < 5e4 < out[1]

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskkit._errors import check_broadcast
 from riskkit._typing import ArrayLike, FloatArray
 from riskkit._validation import (
     align_series,
@@ -501,6 +502,7 @@ class Venue:
         e = _positive(entry_price, "entry_price")
         q = _positive(size, "size")
         m_ = _arr(margin, "margin")
+        check_broadcast(side=s, entry_price=e, size=q, margin=m_)
         p = self._compute(kind, table, snap, market, f, s, e, q, m_)
         return self._finish(p, s, market, round_to_tick, side, entry_price, size, margin)
 
@@ -618,6 +620,8 @@ class Venue:
         )[0]
         market = self.market(symbol)
         rule, f = self._fee(market, margin_mode, fee_rate)
+        check_broadcast(side=side if not isinstance(side, str) else 0.0, entry_price=entry_price,
+                        size=size, margin=margin)  # fmt: skip
         s = parse_side(side)
         if rule == "taker_at_bankruptcy":
             p = liquidation_price(s, entry_price, size, margin, f, 0.0, market.contract)
@@ -678,6 +682,8 @@ class Venue:
         rule, f = self._fee(market, margin_mode, fee_rate)
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
         q = check_positive(as_float_array(size, "size"), "size")
+        check_broadcast(size=q, price=np.asarray(price, dtype=object), entry_price=np.asarray(
+            entry_price, dtype=object))  # fmt: skip
         if self.maintenance_basis == "entry":
             if entry_price is None:
                 raise ValueError(

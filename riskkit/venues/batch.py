@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskkit._errors import check_int
+from riskkit._errors import check_broadcast, check_int
 from riskkit._parallel import default_threads
 from riskkit._typing import ArrayLike
 from riskkit._validation import align_series, check_option
@@ -255,6 +255,11 @@ def liquidation_prices(
     )  # fmt: skip
     # checked once for all rows (the groups' pricers take checked inputs): float64, finite,
     # entry and size > 0, with the messages of Venue.liquidation_price
+    check_broadcast(
+        venue=venue if not isinstance(venue, str) else 0, symbol=symbol if not isinstance(
+            symbol, str) else 0, side=side if not isinstance(side, str) else 0,
+        entry_price=entry_price, size=size, margin=margin,
+    )  # fmt: skip
     e = _positive(entry_price, "entry_price").ravel()
     n = e.size
     q = np.broadcast_to(_positive(size, "size").ravel(), (n,))
