@@ -63,107 +63,78 @@ def _per_group(
     n_threads: int = 1,
     use_numba: bool = False,
 ) -> None:
-    # One pricer call per group: contiguous views when the rows are grouped,
-    # else per block of _BLOCK rows sorted by group; each call raises the per-venue errors.
+    # One pricer call per group: contiguous views when the rows are grouped, else per block
+    # of rows made contiguous by group (numba's counting sort, or numpy's argsort and take);
+    # each call raises the per-venue errors.
     n = out.size
-    if use_numba:
-        _per_group_counting(codes_v, codes_s, width, names_v, names_s, s, e, q, m, margin_mode,
-                            as_of, out, n_threads)  # fmt: skip
-        return
-    kt = np.int16 if len(names_v) * width < 2**15 else np.int64
-    key = np.multiply(codes_v, width, dtype=kt)
-    key += codes_s.astype(kt, copy=False)
-    if bool((key[1:] >= key[:-1]).all()):
-        # already grouped (a frame sorted by venue and symbol): contiguous views, no gathers
-        bounds = np.flatnonzero(np.diff(key)) + 1
-        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, n], strict=True):
-            price = _pricer(int(key[lo]), width, names_v, names_s, margin_mode, as_of)
-            sl = slice(int(lo), int(hi))
-            out[sl] = price(s[sl], e[sl], q[sl], m[sl])
-        return
-    used = np.flatnonzero(np.bincount(key))
-    lut = np.zeros(int(used[-1]) + 1, dtype=np.uint8 if used.size < 256 else np.int32)
-    lut[used] = np.arange(used.size)
-    dense = lut[key]
-    calls = [_pricer(int(k), width, names_v, names_s, margin_mode, as_of) for k in used]
-
-    def block(lo: int) -> None:
-        hi = min(lo + _BLOCK, n)
-        d = dense[lo:hi]
-        order = np.argsort(d, kind="stable")
-        counts = np.bincount(d, minlength=used.size)
-        # take without bounds checks (mode='clip': argsort's indices are in range) ~1.5x []
-        cs, ce, cq, cm = (np.take(x[lo:hi], order, mode="clip") for x in (s, e, q, m))
-        res = np.empty(hi - lo)
-        start = 0
-        for g in np.flatnonzero(counts):
-            stop = start + int(counts[g])
-            sl = slice(start, stop)
-            res[sl] = calls[g](cs[sl], ce[sl], cq[sl], cm[sl])
-            start = stop
-        out[lo:hi][order] = res  # each block writes its own rows: no two threads share one
-
-    starts = range(0, n, _BLOCK)
-    workers = min(n_threads, len(starts))
-    if workers <= 1:
-        for lo in starts:
-            block(lo)
-        return
-    with ThreadPoolExecutor(workers) as pool:  # numpy's sorts, gathers and ufuncs drop the GIL
-        for _ in pool.map(block, starts):  # in block order: the first error is the first block's
-            pass
-
-
-def _per_group_counting(
-    codes_v: Any,
-    codes_s: Any,
-    width: int,
-    names_v: Any,
-    names_s: Any,
-    s: Any,
-    e: Any,
-    q: Any,
-    m: Any,
-    margin_mode: str,
-    as_of: Any,
-    out: Any,
-    n_threads: int,
-) -> None:
-    # _per_group with numba: one pass counts the rows of each key (and sees whether the rows
-    # are already grouped), then each block is made contiguous by a counting sort
-    n = out.size
-    counts, grouped = key_counts(codes_v, codes_s, width, len(names_v) * width)
-    used = np.flatnonzero(counts)
-    if grouped:  # contiguous views, in key order
+    n_keys = len(names_v) * width
+    if use_numba:  # one compiled pass: rows per key, and whether the keys never decrease
+        counts, grouped = key_counts(codes_v, codes_s, width, n_keys)
+        used = np.flatnonzero(counts)
         bounds = np.r_[0, np.cumsum(counts[used])]
+    else:
+        kt = np.int16 if n_keys < 2**15 else np.int64
+        key = np.multiply(codes_v, width, dtype=kt)
+        key += codes_s.astype(kt, copy=False)
+        grouped = bool((key[1:] >= key[:-1]).all())
+        if grouped:
+            bounds = np.r_[0, np.flatnonzero(np.diff(key)) + 1, n]
+            used = key[bounds[:-1]]
+        else:
+            used = np.flatnonzero(np.bincount(key))
+    if grouped:  # a frame sorted by venue and symbol: contiguous views, no copies
         for k, lo, hi in zip(used, bounds[:-1], bounds[1:], strict=True):
-            price = _pricer(int(k), width, names_v, names_s, margin_mode, as_of)
             sl = slice(int(lo), int(hi))
-            out[sl] = price(s[sl], e[sl], q[sl], m[sl])
+            out[sl] = _pricer(int(k), width, names_v, names_s, margin_mode, as_of)(
+                s[sl], e[sl], q[sl], m[sl]
+            )
         return
-    lut = np.zeros(len(names_v) * width, dtype=np.int32)
-    lut[used] = np.arange(used.size)
     calls = [_pricer(int(k), width, names_v, names_s, margin_mode, as_of) for k in used]
+    if use_numba:
+        block_rows = _BLOCK_COUNTING
+        lut = np.zeros(n_keys, dtype=np.int32)
+        lut[used] = np.arange(used.size)
+        local = threading.local()  # each thread's buffers, reused block after block
 
-    local = threading.local()  # each thread's buffers, reused block after block
+        def block(lo: int) -> None:
+            hi = min(lo + block_rows, n)
+            if not hasattr(local, "buf"):
+                k = min(block_rows, n)
+                local.buf = (*(np.empty(k) for _ in range(5)), np.empty(k, dtype=np.int64))
+            cs, ce, cq, cm, origin, starts = partition(
+                codes_v[lo:hi], codes_s[lo:hi], width, lut, used.size,
+                s[lo:hi], e[lo:hi], q[lo:hi], m[lo:hi], buffers=local.buf[:4] + local.buf[5:],
+            )  # fmt: skip
+            res = local.buf[4][: hi - lo]
+            for g in range(used.size):
+                a, b = int(starts[g]), int(starts[g + 1])
+                if b > a:
+                    res[a:b] = calls[g](cs[a:b], ce[a:b], cq[a:b], cm[a:b])
+            unpartition(res, origin, out[lo:hi])
 
-    def block(lo: int) -> None:
-        hi = min(lo + _BLOCK_COUNTING, n)
-        if not hasattr(local, "buf"):
-            k = min(_BLOCK_COUNTING, n)
-            local.buf = (*(np.empty(k) for _ in range(5)), np.empty(k, dtype=np.int64))
-        cs, ce, cq, cm, origin, starts = partition(
-            codes_v[lo:hi], codes_s[lo:hi], width, lut, used.size,
-            s[lo:hi], e[lo:hi], q[lo:hi], m[lo:hi], buffers=local.buf[:4] + local.buf[5:],
-        )  # fmt: skip
-        res = local.buf[4][: hi - lo]
-        for g in range(used.size):
-            a, b = int(starts[g]), int(starts[g + 1])
-            if b > a:
-                res[a:b] = calls[g](cs[a:b], ce[a:b], cq[a:b], cm[a:b])
-        unpartition(res, origin, out[lo:hi])
+    else:
+        block_rows = _BLOCK
+        lut_np = np.zeros(int(used[-1]) + 1, dtype=np.uint8 if used.size < 256 else np.int32)
+        lut_np[used] = np.arange(used.size)
+        dense = lut_np[key]
 
-    starts = range(0, n, _BLOCK_COUNTING)
+        def block(lo: int) -> None:
+            hi = min(lo + block_rows, n)
+            d = dense[lo:hi]
+            order = np.argsort(d, kind="stable")
+            counts = np.bincount(d, minlength=used.size)
+            # take without bounds checks (mode='clip': argsort's indices are in range) ~1.5x []
+            cs, ce, cq, cm = (np.take(x[lo:hi], order, mode="clip") for x in (s, e, q, m))
+            res = np.empty(hi - lo)
+            start = 0
+            for g in np.flatnonzero(counts):
+                stop = start + int(counts[g])
+                sl = slice(start, stop)
+                res[sl] = calls[g](cs[sl], ce[sl], cq[sl], cm[sl])
+                start = stop
+            out[lo:hi][order] = res  # each block writes its own rows: no two threads share one
+
+    starts = range(0, n, block_rows)
     workers = min(n_threads, len(starts))
     if workers <= 1:
         for lo in starts:
