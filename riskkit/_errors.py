@@ -183,18 +183,28 @@ def scalar_array(value: Any, name: str, *, allow_nan: bool = False) -> Any:
     return as_float_array(check_scalar(value, name), name, allow_nan=allow_nan)
 
 
+def _shape(v: Any) -> tuple[int, ...]:
+    # np.shape without converting a flat list (of strings, say) to an array first
+    if hasattr(v, "shape"):
+        return tuple(v.shape)
+    if isinstance(v, list | tuple) and not (v and isinstance(v[0], list | tuple | np.ndarray)):
+        return (len(v),)
+    return tuple(np.shape(v))
+
+
 def check_broadcast(**named: Any) -> tuple[int, ...]:
     """The common shape of the named arrays, or a ``ValueError`` naming each one's shape.
 
     numpy's own message ("objects cannot be broadcast ... arg 2 with shape (2,)") names
-    positions, not arguments.
+    positions, not arguments. Only shapes are read (strings, None and scalars are 0-d), so a
+    large Series or list is not converted.
 
     Examples
     --------
     >>> check_broadcast(size=np.ones(2), margin=1.0)
     (2,)
     """
-    shapes = {k: np.shape(v) for k, v in named.items()}
+    shapes = {k: _shape(v) for k, v in named.items()}
     distinct = {s for s in shapes.values() if s}
     if len(distinct) <= 1:
         return distinct.pop() if distinct else ()

@@ -620,8 +620,7 @@ class Venue:
         )[0]
         market = self.market(symbol)
         rule, f = self._fee(market, margin_mode, fee_rate)
-        check_broadcast(side=side if not isinstance(side, str) else 0.0, entry_price=entry_price,
-                        size=size, margin=margin)  # fmt: skip
+        check_broadcast(side=side, entry_price=entry_price, size=size, margin=margin)
         s = parse_side(side)
         if rule == "taker_at_bankruptcy":
             p = liquidation_price(s, entry_price, size, margin, f, 0.0, market.contract)
@@ -682,8 +681,7 @@ class Venue:
         rule, f = self._fee(market, margin_mode, fee_rate)
         table, snap = self._table(market, as_of, maintenance_margin_rate, max_leverage, tiers)
         q = check_positive(as_float_array(size, "size"), "size")
-        check_broadcast(size=q, price=np.asarray(price, dtype=object), entry_price=np.asarray(
-            entry_price, dtype=object))  # fmt: skip
+        check_broadcast(size=q, price=price, entry_price=entry_price)
         if self.maintenance_basis == "entry":
             if entry_price is None:
                 raise ValueError(

@@ -227,10 +227,8 @@ def liquidation_prices(
     # checked once for all rows (the groups' pricers take checked inputs): float64, finite,
     # entry and size > 0, with the messages of Venue.liquidation_price
     check_broadcast(
-        venue=venue if not isinstance(venue, str) else 0, symbol=symbol if not isinstance(
-            symbol, str) else 0, side=side if not isinstance(side, str) else 0,
-        entry_price=entry_price, size=size, margin=margin,
-    )  # fmt: skip
+        venue=venue, symbol=symbol, side=side, entry_price=entry_price, size=size, margin=margin
+    )
     e = _positive(entry_price, "entry_price").ravel()
     n = e.size
     q = np.broadcast_to(_positive(size, "size").ravel(), (n,))
