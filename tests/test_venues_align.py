@@ -224,3 +224,16 @@ def test_unequal_lengths_name_the_arguments_regression() -> None:
     # scalars and equal lengths still combine
     out = v.liquidation_price("BTCUSDT", ["long", "short"], 5e4, [1.0, 2.0], 5e3)
     assert out.shape == (2,) and out[0] < 5e4 < out[1]
+
+
+def test_batch_broadcasts_a_scalar_entry_price() -> None:
+    # the row count was taken from entry_price alone: a scalar entry with two sizes raised
+    # numpy's broadcast error; now the common length of all inputs is used
+    got = venues.liquidation_prices("binance-usdm", "BTCUSDT", "long", 50_000.0, [1.0, 2.0],
+                                    [5e3, 5e3])  # fmt: skip
+    v = venues.get("binance-usdm")
+    want = [v.liquidation_price("BTCUSDT", "long", 50_000.0, q, 5e3) for q in (1.0, 2.0)]
+    np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match=r"one-dimensional arrays; got shape \(2, 2\)"):
+        venues.liquidation_prices("binance-usdm", "BTCUSDT", "long", np.full((2, 2), 5e4), 1.0,
+                                  5e3)  # fmt: skip

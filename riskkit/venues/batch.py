@@ -219,23 +219,24 @@ def liquidation_prices(
     check_option(engine, "engine", ("auto", "numba", "numpy"))
     if engine == "numba" and not HAVE_NUMBA:
         raise ImportError("engine='numba' needs numba: pip install riskkit[fast] (or numba)")
-    use_numba = engine == "numba"
     (venue, symbol, side, entry_price, size, margin), index = align_series(
         venue, symbol, side, entry_price, size, margin,
         names=("venue", "symbol", "side", "entry_price", "size", "margin"),
     )  # fmt: skip
     # checked once for all rows (the groups' pricers take checked inputs): float64, finite,
     # entry and size > 0, with the messages of Venue.liquidation_price
-    check_broadcast(
+    shape = check_broadcast(
         venue=venue, symbol=symbol, side=side, entry_price=entry_price, size=size, margin=margin
     )
-    e = _positive(entry_price, "entry_price").ravel()
-    n = e.size
+    if len(shape) > 1:
+        raise ValueError(f"positions must be one-dimensional arrays; got shape {shape}")
+    n = shape[0] if shape else 1
+    e = np.broadcast_to(_positive(entry_price, "entry_price").ravel(), (n,))
     q = np.broadcast_to(_positive(size, "size").ravel(), (n,))
     m = np.broadcast_to(_arr(margin, "margin").ravel(), (n,))
     s = np.broadcast_to(_side_array(side).ravel(), (n,))  # +1/-1, not copied (read only)
-    if engine == "auto":  # numba where it pays: its first call compiles (then cached)
-        use_numba = HAVE_NUMBA and n >= _NUMBA_MIN_ROWS
+    # numba where it pays (engine="auto"): its first call compiles, then loads from its cache
+    use_numba = engine == "numba" or (engine == "auto" and HAVE_NUMBA and n >= _NUMBA_MIN_ROWS)
     codes_v, names_v = _codes(venue, n)
     codes_s, names_s = _codes(symbol, n)
     width = max(len(names_s), 1)
