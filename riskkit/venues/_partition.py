@@ -38,8 +38,9 @@ def _kernel(name: str) -> Any:
             if not _KERNELS:
                 from numba import njit
 
-                for fn in (_key_counts_py, _partition_py, _unpartition_py):
-                    _KERNELS[fn.__name__[:-3]] = njit(nogil=True, cache=True)(fn)
+                fns = (_key_counts_py, _partition_py, _unpartition_py)
+                # filled at once: another thread never sees some kernels without the others
+                _KERNELS.update({f.__name__[:-3]: njit(nogil=True, cache=True)(f) for f in fns})
     return _KERNELS[name]
 
 
