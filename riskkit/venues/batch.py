@@ -201,7 +201,7 @@ def liquidation_prices(
 
     Both keep the rows of a group in their order, so each group's solver sees the same values
     in the same order on every path. The blocks run on ``n_threads`` threads (each writes only
-    its own rows). Measured on 10 million positions over 35 markets in random order (2 cores,
+    its own rows). Measured on 10 million positions over 36 markets in random order (2 cores,
     ``benchmarks/bench_venues.py``): numba 0.17-0.20 s, numpy 0.22-0.27 s, against 0.10-0.11 s
     for one venue's call on all rows and 2.6 s for a naive loop of one masked call per group.
 

@@ -182,20 +182,37 @@ def cross_margin(
     mm = np.empty(n)
     pnl = np.empty(n)
     notional = np.empty(n)
-    settles = set()
-    markets: list[str] = []
-    for i, sym in enumerate(frame["symbol"]):
-        kw: dict[str, Any] = {}
-        if lev is not None and not pd.isna(lev[i]):
-            kw["max_leverage"] = float(lev[i])
-        market = venue._resolve(str(sym), kw.get("max_leverage"))
-        settles.add(market.settle)
-        markets.append(market.symbol)
+    symbols = [str(sym) for sym in frame["symbol"]]
+    kws: list[dict[str, Any]] = [
+        {} if lev is None or pd.isna(lev[i]) else {"max_leverage": float(lev[i])} for i in range(n)
+    ]
+    # resolved and checked before any position is priced
+    markets = [
+        venue._resolve(sym, kw.get("max_leverage")) for sym, kw in zip(symbols, kws, strict=True)
+    ]
+    settles = {mk.settle for mk in markets}
+    if len(settles) > 1:
+        raise ValueError(
+            f"positions must share one settlement currency for cross margin; got {sorted(settles)}"
+        )
+    rows_of: dict[str, list[int]] = {}
+    for i, mk in enumerate(markets):
+        rows_of.setdefault(mk.symbol, []).append(i)
+    repeated = [(sym, rows) for sym, rows in rows_of.items() if len(rows) > 1]
+    if repeated:
+        sym, rows = repeated[0]
+        raise ValueError(
+            "positions must hold one position per market (one-way mode); got "
+            f"{venue.name} {sym} in rows {rows}. A hedged long and short in one market move "
+            "with the same price, which pricing each with the other at mark would misstate: "
+            "net them into one position (the venue's one-way view) or price each account apart"
+        )
+    for i, (sym, kw, market) in enumerate(zip(symbols, kws, markets, strict=True)):
         linear = market.contract == "linear"
         notional[i] = q[i] * p[i] if linear else q[i] / p[i]
         pnl[i] = s[i] * q[i] * (p[i] - e[i]) if linear else s[i] * q[i] * (1 / e[i] - 1 / p[i])
         mm[i] = venue.maintenance_margin(
-            str(sym),
+            sym,
             q[i],
             p[i],
             entry_price=e[i],
@@ -206,31 +223,12 @@ def cross_margin(
             fee_rate=fee_rate,
             **kw,
         )
-    if len(settles) > 1:
-        raise ValueError(
-            f"positions must share one settlement currency for cross margin; got {sorted(settles)}"
-        )
-    rows_of: dict[str, list[int]] = {}
-    for i, sym in enumerate(markets):
-        rows_of.setdefault(sym, []).append(i)
-    repeated = {sym: rows for sym, rows in rows_of.items() if len(rows) > 1}
-    if repeated:
-        sym, rows = next(iter(repeated.items()))
-        raise ValueError(
-            "positions must hold one position per market (one-way mode); got "
-            f"{venue.name} {sym} in rows {rows}. A hedged long and short in one market move "
-            "with the same price, which pricing each with the other at mark would misstate: "
-            "net them into one position (the venue's one-way view) or price each account apart"
-        )
     tmm, upnl = float(mm.sum()), float(pnl.sum())
     margin = wb - (tmm - mm) + (upnl - pnl)
     liq = np.empty(n)
-    for i, sym in enumerate(frame["symbol"]):
-        kw = {}
-        if lev is not None and not pd.isna(lev[i]):
-            kw["max_leverage"] = float(lev[i])
+    for i, (sym, kw) in enumerate(zip(symbols, kws, strict=True)):
         liq[i] = venue.liquidation_price(
-            str(sym), s[i], e[i], q[i], margin[i], "cross", as_of, fee_rate, **kw
+            sym, s[i], e[i], q[i], margin[i], "cross", as_of, fee_rate, **kw
         )
     equity = wb + upnl
     out = frame.copy()
